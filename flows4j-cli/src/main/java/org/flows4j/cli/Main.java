@@ -1,0 +1,27 @@
+package org.flows4j.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the {@code flows4j} command line: dispatches to the sub-commands. */
+@Command(name = "flows4j", mixinStandardHelpOptions = true, version = "flows4j 0.1.0-SNAPSHOT",
+        description = "Normalizing flows for the JVM: train, evaluate and sample density models.",
+        subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Callable<Integer> {
+    @Override
+    public Integer call() {
+        new CommandLine(this).usage(System.out);
+        return 0;
+    }
+
+    /** Runs the command line and returns its exit code (0 ok, 1 a check failed, 2 bad input). */
+    public static int run(String... args) {
+        return new CommandLine(new Main()).execute(args);
+    }
+
+    /** Process entry point. */
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+}
