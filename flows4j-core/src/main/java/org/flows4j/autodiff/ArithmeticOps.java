@@ -64,4 +64,11 @@ public final class ArithmeticOps {
         return Variable.fromOp("mulScalar", Elementwise.map(a.value(), x -> c * x),
                 g -> new Tensor[] {Elementwise.map(g, v -> c * v)}, a);
     }
+
+    /** {@code a^2}, backward {@code 2 a g}. */
+    public static Variable square(Variable a) {
+        Tensor av = a.value();
+        return Variable.fromOp("square", Elementwise.map(av, x -> x * x),
+                g -> new Tensor[] {Elementwise.zip(g, av, (u, x) -> 2 * x * u, "square")}, a);
+    }
 }
