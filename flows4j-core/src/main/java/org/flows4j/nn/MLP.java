@@ -43,7 +43,8 @@ public final class MLP extends Module {
         }
         for (int h : hidden) {
             if (h <= 0) {
-                throw new IllegalArgumentException("MLP: hidden sizes must be positive, got " + Arrays.toString(hidden));
+                throw new IllegalArgumentException("MLP: hidden sizes must be positive, got "
+                        + Arrays.toString(hidden));
             }
         }
         this.in = in;

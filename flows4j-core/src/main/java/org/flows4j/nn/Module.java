@@ -199,16 +199,19 @@ public abstract class Module {
             Tensor mine = e.getValue();
             Tensor given = state.get(e.getKey());
             if (!Arrays.equals(mine.shape(), given.shape())) {
-                shapes.add("'" + e.getKey() + "' expected " + Shape.str(mine.shape()) + ", got " + Shape.str(given.shape()));
+                shapes.add("'" + e.getKey() + "' expected " + Shape.str(mine.shape()) + ", got "
+                        + Shape.str(given.shape()));
             } else if (mine.dtype() != given.dtype()) {
                 dtypes.add("'" + e.getKey() + "' expected " + mine.dtype() + ", got " + given.dtype());
             }
         }
         if (!shapes.isEmpty()) {
-            throw new ShapeMismatchException(owner + ".loadStateDict: shapes do not match: " + String.join("; ", shapes));
+            throw new ShapeMismatchException(owner + ".loadStateDict: shapes do not match: "
+                    + String.join("; ", shapes));
         }
         if (!dtypes.isEmpty()) {
-            throw new IllegalArgumentException(owner + ".loadStateDict: dtypes do not match: " + String.join("; ", dtypes)
+            throw new IllegalArgumentException(owner + ".loadStateDict: dtypes do not match: "
+                    + String.join("; ", dtypes)
                     + " (convert with Tensor.to(DType))");
         }
         for (Map.Entry<String, Tensor> e : live.entrySet()) {

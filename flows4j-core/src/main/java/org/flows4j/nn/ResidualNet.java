@@ -68,7 +68,8 @@ public final class ResidualNet extends Module {
     public Variable forward(Variable x, Variable context) {
         x.value().requireRank(2, "ResidualNet");
         if (x.size(1) != in) {
-            throw new ShapeMismatchException("ResidualNet: expected input [N, " + in + "], got " + Shape.str(x.shape()));
+            throw new ShapeMismatchException("ResidualNet: expected input [N, " + in + "], got "
+                    + Shape.str(x.shape()));
         }
         Variable h = initialLayer.forward(ContextConcat.join("ResidualNet", x, context, contextFeatures));
         for (ResidualBlock block : blocks) {

@@ -31,7 +31,8 @@ abstract class AdamBase extends Optimizer {
             double weightDecay, boolean decoupled) {
         super(kind, params, lr);
         if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
-            throw new IllegalArgumentException(kind + ": beta1 and beta2 must be in [0, 1), got " + beta1 + ", " + beta2);
+            throw new IllegalArgumentException(kind + ": beta1 and beta2 must be in [0, 1), got " + beta1 + ", "
+                    + beta2);
         }
         if (!(eps > 0) || Double.isInfinite(eps)) {
             throw new IllegalArgumentException(kind + ": eps must be finite and > 0, got " + eps);

@@ -97,7 +97,7 @@ public abstract class Optimizer {
         return steps;
     }
 
-    /** The parameters by name, in the order given (read-only copy). */
+    /** A copy of the parameter map, by name in the order given. */
     public final Map<String, Parameter> parameters() {
         Map<String, Parameter> out = new LinkedHashMap<>();
         for (int i = 0; i < params.length; i++) {
@@ -199,7 +199,8 @@ public abstract class Optimizer {
         String where = kind + ".loadState: '" + key + "'";
         if (mine instanceof Tensor) {
             if (!(given instanceof Tensor)) {
-                throw new IllegalArgumentException(where + " expected a Tensor, got " + given.getClass().getSimpleName());
+                throw new IllegalArgumentException(where + " expected a Tensor, got "
+                        + given.getClass().getSimpleName());
             }
             Tensor m = (Tensor) mine;
             Tensor g = (Tensor) given;
