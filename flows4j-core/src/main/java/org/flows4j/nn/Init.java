@@ -1,0 +1,99 @@
+package org.flows4j.nn;
+
+import org.flows4j.autodiff.Activation;
+import org.flows4j.tensor.Rng;
+import org.flows4j.tensor.Tensor;
+
+/**
+ * How a layer's weight {@code W [out, in]} and bias {@code b [out]} start. Every random draw comes
+ * from the explicit {@link Rng}, in flat row-major order, so a seed fixes the initial network.
+ * With {@code fanIn = in} and {@code fanOut = out}:
+ * <ul>
+ *   <li>{@link #kaimingUniform(double)} (He et al. 2015): {@code W ~ U(-B, B)},
+ *       {@code B = gain * sqrt(3 / fanIn)}, {@code gain = sqrt(2 / (1 + slope^2))}; for ReLU-family
+ *       activations ({@code slope} is the negative-side slope, 0 for ReLU)</li>
+ *   <li>{@link #xavierUniform()} (Glorot &amp; Bengio 2010): {@code W ~ U(-B, B)},
+ *       {@code B = sqrt(6 / (fanIn + fanOut))}; for tanh, sigmoid and linear outputs</li>
+ *   <li>{@link #zeros()}: {@code W = 0}</li>
+ *   <li>{@link #uniform(double)}: {@code W ~ U(-B, B)} and {@code b ~ U(-B, B)} for a given {@code B}</li>
+ * </ul>
+ * Biases start at zero except for {@link #uniform(double)}.
+ */
+public interface Init {
+    /** Fills {@code weight} (shape {@code [out, in]}) in place. */
+    void initWeight(Tensor weight, Rng rng);
+
+    /** Fills {@code bias} (shape {@code [out]}) in place; zeros unless an init says otherwise. */
+    default void initBias(Tensor bias, Rng rng) {
+        bias.fillInPlace(0.0);
+    }
+
+    /** Kaiming-uniform for a ReLU-family activation with negative-side slope {@code negativeSlope}. */
+    static Init kaimingUniform(double negativeSlope) {
+        double gain = Math.sqrt(2.0 / (1.0 + negativeSlope * negativeSlope));
+        return (w, rng) -> {
+            w.requireRank(2, "Init.kaimingUniform");
+            fillUniform(w, gain * Math.sqrt(3.0 / w.size(1)), rng);
+        };
+    }
+
+    /** Kaiming-uniform for ReLU: {@code B = sqrt(6 / fanIn)}. */
+    static Init kaimingUniform() {
+        return kaimingUniform(0.0);
+    }
+
+    /** Xavier/Glorot-uniform: {@code B = sqrt(6 / (fanIn + fanOut))}. */
+    static Init xavierUniform() {
+        return (w, rng) -> {
+            w.requireRank(2, "Init.xavierUniform");
+            fillUniform(w, Math.sqrt(6.0 / (w.size(0) + w.size(1))), rng);
+        };
+    }
+
+    /** All-zero weight and bias. */
+    static Init zeros() {
+        return (w, rng) -> w.fillInPlace(0.0);
+    }
+
+    /** Weight and bias uniform on {@code [-bound, bound)}; small bounds start a block near zero. */
+    static Init uniform(double bound) {
+        if (!(bound >= 0) || Double.isInfinite(bound)) {
+            throw new IllegalArgumentException("Init.uniform: bound must be finite and >= 0, got " + bound);
+        }
+        return new Init() {
+            @Override
+            public void initWeight(Tensor weight, Rng rng) {
+                fillUniform(weight, bound, rng);
+            }
+
+            @Override
+            public void initBias(Tensor bias, Rng rng) {
+                fillUniform(bias, bound, rng);
+            }
+        };
+    }
+
+    /**
+     * The usual choice for a layer followed by {@code act}: Kaiming-uniform for RELU, LEAKY_RELU
+     * (with its slope), ELU and SOFTPLUS; Xavier-uniform for TANH, SIGMOID and IDENTITY.
+     */
+    static Init forActivation(Activation act) {
+        switch (act) {
+            case RELU:
+            case ELU:
+            case SOFTPLUS:
+                return kaimingUniform();
+            case LEAKY_RELU:
+                return kaimingUniform(Activation.LEAKY_SLOPE);
+            default:
+                return xavierUniform();
+        }
+    }
+
+    /** Fills {@code t} with {@code U(-bound, bound)} draws in flat order. */
+    private static void fillUniform(Tensor t, double bound, Rng rng) {
+        for (int i = 0; i < t.numel(); i++) {
+            t.set(i, bound * (2.0 * rng.nextDouble() - 1.0));
+        }
+    }
+}

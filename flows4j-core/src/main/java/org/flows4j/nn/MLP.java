@@ -1,0 +1,101 @@
+package org.flows4j.nn;
+
+import java.util.Arrays;
+import org.flows4j.autodiff.Activation;
+import org.flows4j.autodiff.Variable;
+import org.flows4j.tensor.DType;
+import org.flows4j.tensor.Rng;
+import org.flows4j.tensor.Shape;
+import org.flows4j.tensor.ShapeMismatchException;
+
+/**
+ * Multi-layer perceptron {@code in (+ context) -> hidden[0] -> ... -> hidden[k-1] -> out}:
+ * {@code h_0 = [x | context]}, {@code h_{i+1} = act(h_i W_i^T + b_i)} for each hidden layer (one
+ * fused op per layer), and the output {@code h_k W_k^T + b_k} without activation.
+ *
+ * <p>Parameters are {@code layers.i.weight} and {@code layers.i.bias}, {@code i = 0..k}. Hidden
+ * layers start from {@link Init#forActivation}, the last layer from Xavier-uniform, or from zeros
+ * when {@code zeroInitLast} is set so that a flow's conditioner starts by outputting zero (the
+ * identity transform). Cost of a forward pass: {@code N * sum_i fanIn_i * fanOut_i}
+ * multiply-adds. Holds no mutable state during forward.
+ */
+public final class MLP extends Module {
+    private final int in;
+    private final int contextFeatures;
+    private final int out;
+    private final Activation activation;
+    private final ModuleList<Linear> layers;
+
+    /** An MLP without context whose last layer starts from Xavier-uniform weights. */
+    public MLP(int in, int[] hidden, int out, Activation activation, DType dtype, Rng rng) {
+        this(in, 0, hidden, out, activation, false, dtype, rng);
+    }
+
+    /**
+     * An MLP whose first layer also reads a context of {@code contextFeatures} columns (0 for none);
+     * with {@code zeroInitLast} the last layer's weight and bias start at zero.
+     */
+    public MLP(int in, int contextFeatures, int[] hidden, int out, Activation activation, boolean zeroInitLast,
+            DType dtype, Rng rng) {
+        if (in <= 0 || out <= 0 || contextFeatures < 0) {
+            throw new IllegalArgumentException("MLP: in and out must be positive and contextFeatures >= 0, got in="
+                    + in + ", out=" + out + ", contextFeatures=" + contextFeatures);
+        }
+        for (int h : hidden) {
+            if (h <= 0) {
+                throw new IllegalArgumentException("MLP: hidden sizes must be positive, got "
+                        + Arrays.toString(hidden));
+            }
+        }
+        this.in = in;
+        this.contextFeatures = contextFeatures;
+        this.out = out;
+        this.activation = activation;
+        this.layers = registerModule("layers", new ModuleList<>());
+        int fanIn = in + contextFeatures;
+        for (int h : hidden) {
+            layers.add(new Linear(fanIn, h, true, dtype, rng, Init.forActivation(activation)));
+            fanIn = h;
+        }
+        layers.add(new Linear(fanIn, out, true, dtype, rng, zeroInitLast ? Init.zeros() : Init.xavierUniform()));
+    }
+
+    /** The output {@code [N, out]} for an input {@code x [N, in]}; only for an MLP without context. */
+    public Variable forward(Variable x) {
+        return forward(x, null);
+    }
+
+    /** The output {@code [N, out]} for {@code x [N, in]} and {@code context [N, contextFeatures]}. */
+    public Variable forward(Variable x, Variable context) {
+        x.value().requireRank(2, "MLP");
+        if (x.size(1) != in) {
+            throw new ShapeMismatchException("MLP: expected input [N, " + in + "], got " + Shape.str(x.shape()));
+        }
+        Variable h = ContextConcat.join("MLP", x, context, contextFeatures);
+        int last = layers.size() - 1;
+        for (int i = 0; i < last; i++) {
+            h = layers.get(i).forward(h, activation);
+        }
+        return layers.get(last).forward(h);
+    }
+
+    /** The layers in order; the last one has no activation. */
+    public ModuleList<Linear> layers() {
+        return layers;
+    }
+
+    /** Number of input features (without the context). */
+    public int inFeatures() {
+        return in;
+    }
+
+    /** Number of context features (0 for none). */
+    public int contextFeatures() {
+        return contextFeatures;
+    }
+
+    /** Number of output features. */
+    public int outFeatures() {
+        return out;
+    }
+}

@@ -1,0 +1,93 @@
+package org.flows4j.optim;
+
+import java.util.Map;
+import org.flows4j.nn.Parameter;
+import org.flows4j.tensor.Tensor;
+
+/**
+ * The shared update of {@link Adam} and {@link AdamW}; they differ only in how weight decay enters.
+ * For a parameter updated for the {@code t}-th time with gradient {@code g}:
+ * <pre>
+ *   decoupled:  p = p * (1 - lr * weightDecay)        (AdamW)
+ *   otherwise:  g = g + weightDecay * p                (Adam, L2)
+ *   m = beta1 * m + (1 - beta1) * g
+ *   v = beta2 * v + (1 - beta2) * g^2
+ *   p = p - lr * (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + eps)
+ * </pre>
+ * State slots: {@code "exp_avg"} (m), {@code "exp_avg_sq"} (v) and the counter {@code "step"} (t),
+ * one per parameter, so a parameter skipped for lack of a gradient keeps its own bias correction.
+ */
+abstract class AdamBase extends Optimizer {
+    private final double beta1;
+    private final double beta2;
+    private final double eps;
+    private final double weightDecay;
+    private final boolean decoupled;
+    private final Tensor[] expAvg;
+    private final Tensor[] expAvgSq;
+    private final long[] stepCounts;
+
+    AdamBase(String kind, Map<String, Parameter> params, double lr, double beta1, double beta2, double eps,
+            double weightDecay, boolean decoupled) {
+        super(kind, params, lr);
+        if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
+            throw new IllegalArgumentException(kind + ": beta1 and beta2 must be in [0, 1), got " + beta1 + ", "
+                    + beta2);
+        }
+        if (!(eps > 0) || Double.isInfinite(eps)) {
+            throw new IllegalArgumentException(kind + ": eps must be finite and > 0, got " + eps);
+        }
+        if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
+            throw new IllegalArgumentException(kind + ": weightDecay must be finite and >= 0, got " + weightDecay);
+        }
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+        this.weightDecay = weightDecay;
+        this.decoupled = decoupled;
+        this.expAvg = addTensorSlot("exp_avg");
+        this.expAvgSq = addTensorSlot("exp_avg_sq");
+        this.stepCounts = addCounterSlot("step");
+    }
+
+    @Override
+    protected final void update(int index, Tensor param, Tensor grad, double lr) {
+        long t = ++stepCounts[index];
+        double correction1 = 1.0 - Math.pow(beta1, t);
+        double correction2 = 1.0 - Math.pow(beta2, t);
+        double shrink = decoupled ? 1.0 - lr * weightDecay : 1.0;
+        double l2 = decoupled ? 0.0 : weightDecay;
+        Tensor m = expAvg[index];
+        Tensor v = expAvgSq[index];
+        int n = param.numel();
+        for (int i = 0; i < n; i++) {
+            double p = param.get(i) * shrink;
+            double g = grad.get(i) + l2 * param.get(i);
+            double mi = beta1 * m.get(i) + (1.0 - beta1) * g;
+            double vi = beta2 * v.get(i) + (1.0 - beta2) * g * g;
+            m.set(i, mi);
+            v.set(i, vi);
+            param.set(i, p - lr * (mi / correction1) / (Math.sqrt(vi / correction2) + eps));
+        }
+    }
+
+    /** Decay rate of the first-moment average. */
+    public final double beta1() {
+        return beta1;
+    }
+
+    /** Decay rate of the second-moment average. */
+    public final double beta2() {
+        return beta2;
+    }
+
+    /** The constant added to the denominator. */
+    public final double eps() {
+        return eps;
+    }
+
+    /** The weight-decay coefficient (L2 for Adam, decoupled for AdamW). */
+    public final double weightDecay() {
+        return weightDecay;
+    }
+}
