@@ -127,4 +127,17 @@ public final class ActivationOps {
     static double softplus(double x) {
         return Math.max(x, 0.0) + Math.log1p(Math.exp(-Math.abs(x)));
     }
+
+    /**
+     * {@code act(x)} for any {@link Activation}, backward {@code g * act'(x)} with the derivative taken
+     * from the output ({@link Activation#derivativeFromOutput}); the identity returns {@code x} itself.
+     */
+    public static Variable activation(Variable x, Activation act) {
+        if (act == Activation.IDENTITY) {
+            return x;
+        }
+        Tensor y = Elementwise.map(x.value(), act::apply);
+        return Variable.fromOp("activation:" + act, y, g -> new Tensor[] {
+            Elementwise.zip(g, y, (u, v) -> u * act.derivativeFromOutput(v), "activation:" + act)}, x);
+    }
 }

@@ -1,6 +1,7 @@
 package org.flows4j.nn;
 
 import org.flows4j.autodiff.Activation;
+import org.flows4j.autodiff.ActivationOps;
 import org.flows4j.autodiff.ArithmeticOps;
 import org.flows4j.autodiff.Variable;
 import org.flows4j.tensor.DType;
@@ -25,7 +26,7 @@ final class ResidualBlock extends Module {
     }
 
     Variable forward(Variable h, Activation activation) {
-        Variable t = PointwiseActivation.apply(h, activation);
+        Variable t = ActivationOps.activation(h, activation);
         t = linearLayers.get(0).forward(t, activation);
         t = linearLayers.get(1).forward(t);
         return ArithmeticOps.add(h, t);
