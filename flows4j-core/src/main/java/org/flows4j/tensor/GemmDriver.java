@@ -35,6 +35,10 @@ final class GemmDriver {
         return (n + mr - 1) / mr;
     }
 
+    private static int mcFor(GemmKernel kern) {
+        return Math.max(kern.mr(), MC / kern.mr() * kern.mr());
+    }
+
     private static int packedLength(int k, int m, int nr, boolean packB) {
         int cols = packB ? (Math.min(m, NC) + nr - 1) / nr * nr : nr;
         return Math.min(k, KC) * cols;
@@ -51,7 +55,8 @@ final class GemmDriver {
         int mr = kern.mr();
         int tiles = tiles(n, mr);
         boolean packB = transB || n >= PACK_MIN_ROWS;
-        int bufLen = packedLength(k, m, kern.floatNr(), packB);
+        int bPart = packedLength(k, m, kern.floatNr(), packB);
+        int bufLen = bPart + (transA ? mcFor(kern) * Math.min(k, KC) : 0);
         Parallel.forRange(batch * tiles, 2L * batch * n * k * m, (t0, t1) -> {
             float[] buf = FLOAT_BUFFER.get();
             if (buf.length < bufLen) {
@@ -62,7 +67,7 @@ final class GemmDriver {
                 int r0 = Math.max(t0 - bi * tiles, 0) * mr;
                 int r1 = Math.min((t1 - bi * tiles) * mr, n);
                 rows(kern, transA, transB, n, k, m, a, aOff + bi * aStride, b, bOff + bi * bStride,
-                        c, cOff + bi * cStride, r0, r1, accumulate, packB, buf);
+                        c, cOff + bi * cStride, r0, r1, accumulate, packB, buf, bPart);
                 if (epilogue != null) {
                     epilogue.apply(bi * n + r0, bi * n + r1);
                 }
@@ -72,7 +77,7 @@ final class GemmDriver {
 
     private static void rows(GemmKernel kern, boolean transA, boolean transB, int n, int k, int m,
                              float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
-                             int r0, int r1, boolean accumulate, boolean packB, float[] buf) {
+                             int r0, int r1, boolean accumulate, boolean packB, float[] buf, int aPacked) {
         if (k == 0) {
             if (!accumulate) {
                 java.util.Arrays.fill(c, cOff + r0 * m, cOff + r1 * m, 0f);
@@ -81,9 +86,7 @@ final class GemmDriver {
         }
         int mr = kern.mr();
         int nr = kern.floatNr();
-        int mc = Math.max(mr, MC / mr * mr);
-        int aRs = transA ? 1 : k;
-        int aCs = transA ? n : 1;
+        int mc = mcFor(kern);
         int ldb = transB ? k : m;
         for (int jc = 0; jc < m; jc += NC) {
             int nc = Math.min(NC, m - jc);
@@ -99,6 +102,15 @@ final class GemmDriver {
                 }
                 for (int ic = r0; ic < r1; ic += mc) {
                     int icEnd = Math.min(ic + mc, r1);
+                    float[] aArr = a;
+                    int aBase = aOff + ic * k + pc;
+                    int lda = k;
+                    if (transA) {
+                        packTransposedA(a, aOff, n, pc, kc, ic, icEnd - ic, buf, aPacked);
+                        aArr = buf;
+                        aBase = aPacked;
+                        lda = kc;
+                    }
                     for (int jr = 0; jr < nc; jr += nr) {
                         int cols = Math.min(nr, nc - jr);
                         boolean inPlace = !packB && cols == nr;
@@ -106,11 +118,21 @@ final class GemmDriver {
                         int bo = inPlace ? bOff + pc * ldb + jc + jr : packB ? jr * kc : 0;
                         int bs = inPlace ? ldb : nr;
                         for (int ir = ic; ir < icEnd; ir += mr) {
-                            kern.tile(kc, a, aOff + ir * aRs + pc * aCs, aRs, aCs, bArr, bo, bs,
+                            kern.tile(kc, aArr, aBase + (ir - ic) * lda, lda, bArr, bo, bs,
                                     c, cOff + ir * m + jc + jr, m, Math.min(mr, icEnd - ir), cols, acc);
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /** Copies op(A)[i0, i0+rows) x [pc, pc+kc) of a transposed A (stored [k, n]) to {@code buf[off + i*kc + p]}. */
+    private static void packTransposedA(float[] a, int aOff, int n, int pc, int kc, int i0, int rows, float[] buf, int off) {
+        for (int p = 0; p < kc; p++) {
+            int src = aOff + (pc + p) * n + i0;
+            for (int i = 0; i < rows; i++) {
+                buf[off + i * kc + p] = a[src + i];
             }
         }
     }
@@ -147,7 +169,8 @@ final class GemmDriver {
         int mr = kern.mr();
         int tiles = tiles(n, mr);
         boolean packB = transB || n >= PACK_MIN_ROWS;
-        int bufLen = packedLength(k, m, kern.doubleNr(), packB);
+        int bPart = packedLength(k, m, kern.doubleNr(), packB);
+        int bufLen = bPart + (transA ? mcFor(kern) * Math.min(k, KC) : 0);
         Parallel.forRange(batch * tiles, 2L * batch * n * k * m, (t0, t1) -> {
             double[] buf = DOUBLE_BUFFER.get();
             if (buf.length < bufLen) {
@@ -158,7 +181,7 @@ final class GemmDriver {
                 int r0 = Math.max(t0 - bi * tiles, 0) * mr;
                 int r1 = Math.min((t1 - bi * tiles) * mr, n);
                 rows(kern, transA, transB, n, k, m, a, aOff + bi * aStride, b, bOff + bi * bStride,
-                        c, cOff + bi * cStride, r0, r1, accumulate, packB, buf);
+                        c, cOff + bi * cStride, r0, r1, accumulate, packB, buf, bPart);
                 if (epilogue != null) {
                     epilogue.apply(bi * n + r0, bi * n + r1);
                 }
@@ -168,7 +191,7 @@ final class GemmDriver {
 
     private static void rows(GemmKernel kern, boolean transA, boolean transB, int n, int k, int m,
                              double[] a, int aOff, double[] b, int bOff, double[] c, int cOff,
-                             int r0, int r1, boolean accumulate, boolean packB, double[] buf) {
+                             int r0, int r1, boolean accumulate, boolean packB, double[] buf, int aPacked) {
         if (k == 0) {
             if (!accumulate) {
                 java.util.Arrays.fill(c, cOff + r0 * m, cOff + r1 * m, 0.0);
@@ -177,9 +200,7 @@ final class GemmDriver {
         }
         int mr = kern.mr();
         int nr = kern.doubleNr();
-        int mc = Math.max(mr, MC / mr * mr);
-        int aRs = transA ? 1 : k;
-        int aCs = transA ? n : 1;
+        int mc = mcFor(kern);
         int ldb = transB ? k : m;
         for (int jc = 0; jc < m; jc += NC) {
             int nc = Math.min(NC, m - jc);
@@ -195,6 +216,15 @@ final class GemmDriver {
                 }
                 for (int ic = r0; ic < r1; ic += mc) {
                     int icEnd = Math.min(ic + mc, r1);
+                    double[] aArr = a;
+                    int aBase = aOff + ic * k + pc;
+                    int lda = k;
+                    if (transA) {
+                        packTransposedA(a, aOff, n, pc, kc, ic, icEnd - ic, buf, aPacked);
+                        aArr = buf;
+                        aBase = aPacked;
+                        lda = kc;
+                    }
                     for (int jr = 0; jr < nc; jr += nr) {
                         int cols = Math.min(nr, nc - jr);
                         boolean inPlace = !packB && cols == nr;
@@ -202,11 +232,21 @@ final class GemmDriver {
                         int bo = inPlace ? bOff + pc * ldb + jc + jr : packB ? jr * kc : 0;
                         int bs = inPlace ? ldb : nr;
                         for (int ir = ic; ir < icEnd; ir += mr) {
-                            kern.tile(kc, a, aOff + ir * aRs + pc * aCs, aRs, aCs, bArr, bo, bs,
+                            kern.tile(kc, aArr, aBase + (ir - ic) * lda, lda, bArr, bo, bs,
                                     c, cOff + ir * m + jc + jr, m, Math.min(mr, icEnd - ir), cols, acc);
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /** Copies op(A)[i0, i0+rows) x [pc, pc+kc) of a transposed A (stored [k, n]) to {@code buf[off + i*kc + p]}. */
+    private static void packTransposedA(double[] a, int aOff, int n, int pc, int kc, int i0, int rows, double[] buf, int off) {
+        for (int p = 0; p < kc; p++) {
+            int src = aOff + (pc + p) * n + i0;
+            for (int i = 0; i < rows; i++) {
+                buf[off + i * kc + p] = a[src + i];
             }
         }
     }

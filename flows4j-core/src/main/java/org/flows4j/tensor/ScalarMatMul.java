@@ -40,20 +40,20 @@ final class ScalarMatMul implements GemmKernel {
     // ---- float32 ----
 
     @Override
-    public void tile(int kc, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int bStride,
+    public void tile(int kc, float[] a, int aOff, int lda, float[] b, int bOff, int bStride,
                      float[] c, int cOff, int ldc, int rows, int cols, boolean accumulate) {
         if (rows == MR && cols == NR) {
-            full(kc, a, aOff, aRs, aCs, b, bOff, bStride, c, cOff, ldc, accumulate);
+            full(kc, a, aOff, lda, b, bOff, bStride, c, cOff, ldc, accumulate);
             return;
         }
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < cols; j++) {
                 float s = accumulate ? c[cOff + r * ldc + j] : 0f;
-                int ap = aOff + r * aRs;
+                int ap = aOff + r * lda;
                 int bp = bOff + j;
                 for (int p = 0; p < kc; p++) {
                     s += a[ap] * b[bp];
-                    ap += aCs;
+                    ap++;
                     bp += bStride;
                 }
                 c[cOff + r * ldc + j] = s;
@@ -61,7 +61,7 @@ final class ScalarMatMul implements GemmKernel {
         }
     }
 
-    private static void full(int kc, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int bStride,
+    private static void full(int kc, float[] a, int aOff, int lda, float[] b, int bOff, int bStride,
                              float[] c, int cOff, int ldc, boolean accumulate) {
         int c1 = cOff + ldc;
         int c2 = c1 + ldc;
@@ -100,9 +100,9 @@ final class ScalarMatMul implements GemmKernel {
             s32 = c[c3 + 2];
             s33 = c[c3 + 3];
         }
-        int r1 = aRs;
-        int r2 = 2 * aRs;
-        int r3 = 3 * aRs;
+        int r1 = lda;
+        int r2 = 2 * lda;
+        int r3 = 3 * lda;
         int ap = aOff;
         int bp = bOff;
         for (int p = 0; p < kc; p++) {
@@ -130,7 +130,7 @@ final class ScalarMatMul implements GemmKernel {
             s31 += x * b1;
             s32 += x * b2;
             s33 += x * b3;
-            ap += aCs;
+            ap++;
             bp += bStride;
         }
         c[cOff] = s00;
@@ -154,20 +154,20 @@ final class ScalarMatMul implements GemmKernel {
     // ---- float64 ----
 
     @Override
-    public void tile(int kc, double[] a, int aOff, int aRs, int aCs, double[] b, int bOff, int bStride,
+    public void tile(int kc, double[] a, int aOff, int lda, double[] b, int bOff, int bStride,
                      double[] c, int cOff, int ldc, int rows, int cols, boolean accumulate) {
         if (rows == MR && cols == NR) {
-            full(kc, a, aOff, aRs, aCs, b, bOff, bStride, c, cOff, ldc, accumulate);
+            full(kc, a, aOff, lda, b, bOff, bStride, c, cOff, ldc, accumulate);
             return;
         }
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < cols; j++) {
                 double s = accumulate ? c[cOff + r * ldc + j] : 0.0;
-                int ap = aOff + r * aRs;
+                int ap = aOff + r * lda;
                 int bp = bOff + j;
                 for (int p = 0; p < kc; p++) {
                     s += a[ap] * b[bp];
-                    ap += aCs;
+                    ap++;
                     bp += bStride;
                 }
                 c[cOff + r * ldc + j] = s;
@@ -175,7 +175,7 @@ final class ScalarMatMul implements GemmKernel {
         }
     }
 
-    private static void full(int kc, double[] a, int aOff, int aRs, int aCs, double[] b, int bOff, int bStride,
+    private static void full(int kc, double[] a, int aOff, int lda, double[] b, int bOff, int bStride,
                              double[] c, int cOff, int ldc, boolean accumulate) {
         int c1 = cOff + ldc;
         int c2 = c1 + ldc;
@@ -214,9 +214,9 @@ final class ScalarMatMul implements GemmKernel {
             s32 = c[c3 + 2];
             s33 = c[c3 + 3];
         }
-        int r1 = aRs;
-        int r2 = 2 * aRs;
-        int r3 = 3 * aRs;
+        int r1 = lda;
+        int r2 = 2 * lda;
+        int r3 = 3 * lda;
         int ap = aOff;
         int bp = bOff;
         for (int p = 0; p < kc; p++) {
@@ -244,7 +244,7 @@ final class ScalarMatMul implements GemmKernel {
             s31 += x * b1;
             s32 += x * b2;
             s33 += x * b3;
-            ap += aCs;
+            ap++;
             bp += bStride;
         }
         c[cOff] = s00;

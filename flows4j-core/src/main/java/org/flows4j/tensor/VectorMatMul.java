@@ -45,14 +45,14 @@ final class VectorMatMul implements GemmKernel {
     // ---- float32 ----
 
     @Override
-    public void tile(int kc, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int bStride,
+    public void tile(int kc, float[] a, int aOff, int lda, float[] b, int bOff, int bStride,
                      float[] c, int cOff, int ldc, int rows, int cols, boolean accumulate) {
         if (cols == 2 * FL) {
-            if (rows == MR) {
-                full(kc, a, aOff, aRs, aCs, b, bOff, bStride, c, cOff, ldc, accumulate);
+            if (rows == MR && bStride == 2 * FL) {
+                full(kc, a, aOff, lda, b, bOff, c, cOff, ldc, accumulate);
             } else {
                 for (int r = 0; r < rows; r++) {
-                    row(kc, a, aOff + r * aRs, aCs, b, bOff, bStride, c, cOff + r * ldc, accumulate);
+                    row(kc, a, aOff + r * lda, b, bOff, bStride, c, cOff + r * ldc, accumulate);
                 }
             }
             return;
@@ -62,13 +62,16 @@ final class VectorMatMul implements GemmKernel {
             if (accumulate) {
                 System.arraycopy(c, cOff + r * ldc, tmp, 0, cols);
             }
-            row(kc, a, aOff + r * aRs, aCs, b, bOff, bStride, tmp, 0, accumulate);
+            row(kc, a, aOff + r * lda, b, bOff, bStride, tmp, 0, accumulate);
             System.arraycopy(tmp, 0, c, cOff + r * ldc, cols);
         }
     }
 
-    private static void full(int kc, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int bStride,
+    private static void full(int kc, float[] a, int aOff, int lda, float[] b, int bOff,
                              float[] c, int cOff, int ldc, boolean accumulate) {
+        int a1 = aOff + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
         int c1 = cOff + ldc;
         int c2 = c1 + ldc;
         int c3 = c2 + ldc;
@@ -99,28 +102,22 @@ final class VectorMatMul implements GemmKernel {
             s30 = s00;
             s31 = s00;
         }
-        int r1 = aRs;
-        int r2 = 2 * aRs;
-        int r3 = 3 * aRs;
-        int ap = aOff;
-        int bp = bOff;
         for (int p = 0; p < kc; p++) {
+            int bp = bOff + p * (2 * FL);
             FloatVector b0 = FloatVector.fromArray(FS, b, bp);
             FloatVector b1 = FloatVector.fromArray(FS, b, bp + FL);
-            FloatVector x = FloatVector.broadcast(FS, a[ap]);
+            FloatVector x = FloatVector.broadcast(FS, a[aOff + p]);
             s00 = x.fma(b0, s00);
             s01 = x.fma(b1, s01);
-            x = FloatVector.broadcast(FS, a[ap + r1]);
+            x = FloatVector.broadcast(FS, a[a1 + p]);
             s10 = x.fma(b0, s10);
             s11 = x.fma(b1, s11);
-            x = FloatVector.broadcast(FS, a[ap + r2]);
+            x = FloatVector.broadcast(FS, a[a2 + p]);
             s20 = x.fma(b0, s20);
             s21 = x.fma(b1, s21);
-            x = FloatVector.broadcast(FS, a[ap + r3]);
+            x = FloatVector.broadcast(FS, a[a3 + p]);
             s30 = x.fma(b0, s30);
             s31 = x.fma(b1, s31);
-            ap += aCs;
-            bp += bStride;
         }
         s00.intoArray(c, cOff);
         s01.intoArray(c, cOff + FL);
@@ -132,17 +129,15 @@ final class VectorMatMul implements GemmKernel {
         s31.intoArray(c, c3 + FL);
     }
 
-    private static void row(int kc, float[] a, int aOff, int aCs, float[] b, int bOff, int bStride,
+    private static void row(int kc, float[] a, int aOff, float[] b, int bOff, int bStride,
                             float[] c, int cOff, boolean accumulate) {
         FloatVector s0 = accumulate ? FloatVector.fromArray(FS, c, cOff) : FloatVector.zero(FS);
         FloatVector s1 = accumulate ? FloatVector.fromArray(FS, c, cOff + FL) : FloatVector.zero(FS);
-        int ap = aOff;
         int bp = bOff;
         for (int p = 0; p < kc; p++) {
-            FloatVector x = FloatVector.broadcast(FS, a[ap]);
+            FloatVector x = FloatVector.broadcast(FS, a[aOff + p]);
             s0 = x.fma(FloatVector.fromArray(FS, b, bp), s0);
             s1 = x.fma(FloatVector.fromArray(FS, b, bp + FL), s1);
-            ap += aCs;
             bp += bStride;
         }
         s0.intoArray(c, cOff);
@@ -152,14 +147,14 @@ final class VectorMatMul implements GemmKernel {
     // ---- float64 ----
 
     @Override
-    public void tile(int kc, double[] a, int aOff, int aRs, int aCs, double[] b, int bOff, int bStride,
+    public void tile(int kc, double[] a, int aOff, int lda, double[] b, int bOff, int bStride,
                      double[] c, int cOff, int ldc, int rows, int cols, boolean accumulate) {
         if (cols == 2 * DL) {
-            if (rows == MR) {
-                full(kc, a, aOff, aRs, aCs, b, bOff, bStride, c, cOff, ldc, accumulate);
+            if (rows == MR && bStride == 2 * DL) {
+                full(kc, a, aOff, lda, b, bOff, c, cOff, ldc, accumulate);
             } else {
                 for (int r = 0; r < rows; r++) {
-                    row(kc, a, aOff + r * aRs, aCs, b, bOff, bStride, c, cOff + r * ldc, accumulate);
+                    row(kc, a, aOff + r * lda, b, bOff, bStride, c, cOff + r * ldc, accumulate);
                 }
             }
             return;
@@ -169,13 +164,16 @@ final class VectorMatMul implements GemmKernel {
             if (accumulate) {
                 System.arraycopy(c, cOff + r * ldc, tmp, 0, cols);
             }
-            row(kc, a, aOff + r * aRs, aCs, b, bOff, bStride, tmp, 0, accumulate);
+            row(kc, a, aOff + r * lda, b, bOff, bStride, tmp, 0, accumulate);
             System.arraycopy(tmp, 0, c, cOff + r * ldc, cols);
         }
     }
 
-    private static void full(int kc, double[] a, int aOff, int aRs, int aCs, double[] b, int bOff, int bStride,
+    private static void full(int kc, double[] a, int aOff, int lda, double[] b, int bOff,
                              double[] c, int cOff, int ldc, boolean accumulate) {
+        int a1 = aOff + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
         int c1 = cOff + ldc;
         int c2 = c1 + ldc;
         int c3 = c2 + ldc;
@@ -206,28 +204,22 @@ final class VectorMatMul implements GemmKernel {
             s30 = s00;
             s31 = s00;
         }
-        int r1 = aRs;
-        int r2 = 2 * aRs;
-        int r3 = 3 * aRs;
-        int ap = aOff;
-        int bp = bOff;
         for (int p = 0; p < kc; p++) {
+            int bp = bOff + p * (2 * DL);
             DoubleVector b0 = DoubleVector.fromArray(DS, b, bp);
             DoubleVector b1 = DoubleVector.fromArray(DS, b, bp + DL);
-            DoubleVector x = DoubleVector.broadcast(DS, a[ap]);
+            DoubleVector x = DoubleVector.broadcast(DS, a[aOff + p]);
             s00 = x.fma(b0, s00);
             s01 = x.fma(b1, s01);
-            x = DoubleVector.broadcast(DS, a[ap + r1]);
+            x = DoubleVector.broadcast(DS, a[a1 + p]);
             s10 = x.fma(b0, s10);
             s11 = x.fma(b1, s11);
-            x = DoubleVector.broadcast(DS, a[ap + r2]);
+            x = DoubleVector.broadcast(DS, a[a2 + p]);
             s20 = x.fma(b0, s20);
             s21 = x.fma(b1, s21);
-            x = DoubleVector.broadcast(DS, a[ap + r3]);
+            x = DoubleVector.broadcast(DS, a[a3 + p]);
             s30 = x.fma(b0, s30);
             s31 = x.fma(b1, s31);
-            ap += aCs;
-            bp += bStride;
         }
         s00.intoArray(c, cOff);
         s01.intoArray(c, cOff + DL);
@@ -239,17 +231,15 @@ final class VectorMatMul implements GemmKernel {
         s31.intoArray(c, c3 + DL);
     }
 
-    private static void row(int kc, double[] a, int aOff, int aCs, double[] b, int bOff, int bStride,
+    private static void row(int kc, double[] a, int aOff, double[] b, int bOff, int bStride,
                             double[] c, int cOff, boolean accumulate) {
         DoubleVector s0 = accumulate ? DoubleVector.fromArray(DS, c, cOff) : DoubleVector.zero(DS);
         DoubleVector s1 = accumulate ? DoubleVector.fromArray(DS, c, cOff + DL) : DoubleVector.zero(DS);
-        int ap = aOff;
         int bp = bOff;
         for (int p = 0; p < kc; p++) {
-            DoubleVector x = DoubleVector.broadcast(DS, a[ap]);
+            DoubleVector x = DoubleVector.broadcast(DS, a[aOff + p]);
             s0 = x.fma(DoubleVector.fromArray(DS, b, bp), s0);
             s1 = x.fma(DoubleVector.fromArray(DS, b, bp + DL), s1);
-            ap += aCs;
             bp += bStride;
         }
         s0.intoArray(c, cOff);
