@@ -1,34 +1,69 @@
 package org.flows4j.autodiff;
 
-import org.flows4j.tensor.ShapeMismatchException;
+import org.flows4j.tensor.DType;
+import org.flows4j.tensor.MatMul;
 import org.flows4j.tensor.Shape;
+import org.flows4j.tensor.ShapeMismatchException;
 import org.flows4j.tensor.Tensor;
 
 /**
- * Matrix products. {@code matmul(a, b)} computes {@code C[i,j] = sum_k A[i,k] B[k,j]} with backward
- * {@code dA = G B^T}, {@code dB = A^T G}; {@code linear(x, w, b, act)} computes
- * {@code act(x W^T + b)} for {@code x [N, in]}, {@code W [out, in]}, {@code b [out]}.
+ * Matrix products on the blocked kernels of {@link MatMul}.
+ *
+ * <ul>
+ *   <li>{@code matmul(a, b)}: {@code C[i,j] = sum_k A[i,k] B[k,j]} for {@code [n,k] . [k,m]}, per
+ *       batch item for {@code [B,n,k] . [B,k,m]}, and with {@code b} shared by every item for
+ *       {@code [B,n,k] . [k,m]}. Backward: {@code dA = G B^T}, {@code dB = A^T G} (per item; summed
+ *       over the batch when {@code b} is shared).</li>
+ *   <li>{@code linear(x, W, b, act)}: {@code y = act(x W^T + b)} for {@code x [N,in]}, {@code W [out,in]},
+ *       {@code b [out]}, fused: bias and activation are applied to each block of rows as soon as the
+ *       product has finished it. Backward: {@code gz = g * act'(y)}, {@code dx = gz W},
+ *       {@code dW = gz^T x}, {@code db[j] = sum_i gz[i,j]}.</li>
+ * </ul>
  */
 public final class LinalgOps {
     private LinalgOps() {
     }
 
-    /** {@code a [n, k] . b [k, m] -> [n, m]}. */
+    /**
+     * {@code a . b} for {@code a [n,k], b [k,m] -> [n,m]}; {@code a [B,n,k], b [B,k,m] -> [B,n,m]};
+     * {@code a [B,n,k], b [k,m] -> [B,n,m]}. Backward {@code dA = G B^T}, {@code dB = A^T G}
+     * (summed over the batch for a shared {@code b}).
+     *
+     * @throws ShapeMismatchException naming both shapes when they cannot be multiplied
+     */
     public static Variable matmul(Variable a, Variable b) {
         Tensor av = a.value();
         Tensor bv = b.value();
-        av.requireRank(2, "matmul");
-        bv.requireRank(2, "matmul");
-        if (av.size(1) != bv.size(0)) {
-            throw new ShapeMismatchException("matmul", av.shape(), bv.shape());
+        int ra = av.rank();
+        int rb = bv.rank();
+        if (!((ra == 2 || ra == 3) && rb == 2 || ra == 3 && rb == 3)) {
+            throw new ShapeMismatchException("matmul: expected [n,k].[k,m], [B,n,k].[B,k,m] or [B,n,k].[k,m], got "
+                    + Shape.str(av.shape()) + " and " + Shape.str(bv.shape()));
         }
-        Tensor out = naiveMatmul(av, bv, false, false);
+        Tensor out = MatMul.matmul(av, bv);
+        boolean sharedB = ra == 3 && rb == 2;
         return Variable.fromOp("matmul", out, g -> new Tensor[] {
-            a.requiresGrad() ? naiveMatmul(g, bv, false, true) : null,
-            b.requiresGrad() ? naiveMatmul(av, g, true, false) : null}, a, b);
+            a.requiresGrad() ? MatMul.matmul(g, false, bv, true) : null,
+            b.requiresGrad() ? gradientOfB(av, g, sharedB) : null}, a, b);
     }
 
-    /** {@code act(x W^T + b)}; {@code bias} may be null. */
+    /** {@code A^T G} per batch item, or summed over the batch ({@code [B*n,k]^T [B*n,m]}) when B is shared. */
+    private static Tensor gradientOfB(Tensor a, Tensor g, boolean sharedB) {
+        if (sharedB) {
+            return MatMul.matmul(a.reshape(-1, a.size(2)), true, g.reshape(-1, g.size(2)), false);
+        }
+        return MatMul.matmul(a, true, g, false);
+    }
+
+    /**
+     * {@code y = act(x W^T + b)} for {@code x [N,in]}, {@code weight [out,in]}, {@code bias [out]}
+     * (may be null), computed in one pass: each block of rows of {@code x W^T} gets its bias and
+     * activation right after the kernel finishes it. Backward with {@code gz = g * act'(y)}:
+     * {@code dx = gz W}, {@code dW = gz^T x}, {@code db = column sums of gz}.
+     *
+     * @throws ShapeMismatchException naming the shapes when the sizes do not fit
+     * @throws IllegalArgumentException when the dtypes differ
+     */
     public static Variable linear(Variable x, Variable weight, Variable bias, Activation act) {
         Tensor xv = x.value();
         Tensor wv = weight.value();
@@ -38,62 +73,104 @@ public final class LinalgOps {
             throw new ShapeMismatchException("linear: input " + Shape.str(xv.shape()) + " has " + xv.size(1)
                     + " features but weight " + Shape.str(wv.shape()) + " expects " + wv.size(1));
         }
-        Tensor y = naiveMatmul(xv, wv, false, true);
-        int n = y.size(0);
-        int m = y.size(1);
-        if (bias != null) {
-            Tensor bv = bias.value();
+        int n = xv.size(0);
+        int m = wv.size(0);
+        Tensor bv = bias == null ? null : bias.value();
+        if (bv != null) {
             if (!bv.hasShape(m)) {
-                throw new ShapeMismatchException("linear: bias shape " + Shape.str(bv.shape()) + ", expected [" + m + "]");
+                throw new ShapeMismatchException("linear: bias shape " + Shape.str(bv.shape()) + ", expected [" + m
+                        + "] for weight " + Shape.str(wv.shape()));
             }
-            for (int i = 0; i < n; i++) {
-                for (int j = 0; j < m; j++) {
-                    y.set(i * m + j, y.get(i * m + j) + bv.get(j));
-                }
-            }
+            xv.requireSameDType(bv, "linear");
         }
-        for (int i = 0; i < y.numel(); i++) {
-            y.set(i, act.apply(y.get(i)));
-        }
-        Tensor out = y;
+        xv.requireSameDType(wv, "linear");
+        Tensor out = xv.zerosLike(n, m);
+        MatMul.matmulInto(xv, false, wv, true, out, false, (from, to) -> biasAndActivation(out, bv, act, from, to));
         Variable[] inputs = bias == null ? new Variable[] {x, weight} : new Variable[] {x, weight, bias};
         return Variable.fromOp("linear", out, g -> {
-            Tensor gz = g.zerosLike();
-            for (int i = 0; i < gz.numel(); i++) {
-                gz.set(i, g.get(i) * act.derivativeFromOutput(out.get(i)));
+            Tensor gz = act == Activation.IDENTITY ? g : activationGradient(g, out, act);
+            Tensor gx = x.requiresGrad() ? MatMul.matmul(gz, false, wv, false) : null;
+            Tensor gw = weight.requiresGrad() ? MatMul.matmul(gz, true, xv, false) : null;
+            if (bias == null) {
+                return new Tensor[] {gx, gw};
             }
-            Tensor gb = null;
-            if (bias != null && bias.requiresGrad()) {
-                gb = Tensor.zeros(g.dtype(), m);
-                for (int i = 0; i < n; i++) {
-                    for (int j = 0; j < m; j++) {
-                        gb.set(j, gb.get(j) + gz.get(i * m + j));
-                    }
-                }
-            }
-            Tensor gx = x.requiresGrad() ? naiveMatmul(gz, wv, false, false) : null;
-            Tensor gw = weight.requiresGrad() ? naiveMatmul(gz, xv, true, false) : null;
-            return bias == null ? new Tensor[] {gx, gw} : new Tensor[] {gx, gw, gb};
+            return new Tensor[] {gx, gw, bias.requiresGrad() ? columnSums(gz) : null};
         }, inputs);
     }
 
-    private static Tensor naiveMatmul(Tensor a, Tensor b, boolean transA, boolean transB) {
-        a.requireSameDType(b, "matmul");
-        int n = transA ? a.size(1) : a.size(0);
-        int k = transA ? a.size(0) : a.size(1);
-        int m = transB ? b.size(0) : b.size(1);
-        Tensor c = Tensor.zeros(a.dtype(), n, m);
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < m; j++) {
-                double s = 0;
-                for (int p = 0; p < k; p++) {
-                    double x = transA ? a.get(p * n + i) : a.get(i * k + p);
-                    double y = transB ? b.get(j * k + p) : b.get(p * m + j);
-                    s += x * y;
+    /** Rows {@code [from, to)} of {@code y}: {@code y[i,j] = act(y[i,j] + b[j])}. */
+    private static void biasAndActivation(Tensor y, Tensor bias, Activation act, int from, int to) {
+        int m = y.size(1);
+        if (y.dtype() == DType.FLOAT32) {
+            float[] v = y.floatData();
+            float[] b = bias == null ? null : bias.floatData();
+            for (int i = from * m; i < to * m; i += m) {
+                if (b != null) {
+                    for (int j = 0; j < m; j++) {
+                        v[i + j] += b[j];
+                    }
                 }
-                c.set(i * m + j, s);
+                if (act == Activation.RELU) {
+                    for (int j = i; j < i + m; j++) {
+                        v[j] = v[j] > 0 ? v[j] : 0f;
+                    }
+                } else if (act != Activation.IDENTITY) {
+                    for (int j = i; j < i + m; j++) {
+                        v[j] = (float) act.apply(v[j]);
+                    }
+                }
+            }
+        } else {
+            double[] v = y.doubleData();
+            double[] b = bias == null ? null : bias.doubleData();
+            for (int i = from * m; i < to * m; i += m) {
+                if (b != null) {
+                    for (int j = 0; j < m; j++) {
+                        v[i + j] += b[j];
+                    }
+                }
+                if (act != Activation.IDENTITY) {
+                    for (int j = i; j < i + m; j++) {
+                        v[j] = act.apply(v[j]);
+                    }
+                }
             }
         }
-        return c;
+    }
+
+    /** {@code g * act'(y)} element by element, with the derivative taken from the output {@code y}. */
+    private static Tensor activationGradient(Tensor g, Tensor y, Activation act) {
+        Tensor gz = g.zerosLike();
+        int len = g.numel();
+        if (g.dtype() == DType.FLOAT32 && y.dtype() == DType.FLOAT32) {
+            float[] gv = g.floatData();
+            float[] yv = y.floatData();
+            float[] out = gz.floatData();
+            for (int i = 0; i < len; i++) {
+                out[i] = (float) (gv[i] * act.derivativeFromOutput(yv[i]));
+            }
+        } else {
+            for (int i = 0; i < len; i++) {
+                gz.set(i, g.get(i) * act.derivativeFromOutput(y.get(i)));
+            }
+        }
+        return gz;
+    }
+
+    /** {@code s[j] = sum_i gz[i,j]}, summed over rows in order in float64. */
+    private static Tensor columnSums(Tensor gz) {
+        int n = gz.size(0);
+        int m = gz.size(1);
+        double[] s = new double[m];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < m; j++) {
+                s[j] += gz.get(i * m + j);
+            }
+        }
+        Tensor out = gz.zerosLike(m);
+        for (int j = 0; j < m; j++) {
+            out.set(j, s[j]);
+        }
+        return out;
     }
 }

@@ -1,0 +1,129 @@
+package org.flows4j.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ParallelTest {
+    private static final long BIG = 1L << 20;
+    private final int savedThreads = Parallel.threads();
+
+    @AfterEach
+    void restoreThreads() {
+        Parallel.setThreads(savedThreads);
+    }
+
+    /** Row-wise softmax-like reduction: each row's result depends on a long floating-point sum. */
+    private static double[] rowWork(int threads, double[] x, int rows, int cols) {
+        Parallel.setThreads(threads);
+        double[] out = new double[rows];
+        Parallel.forRange(rows, BIG, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                double s = 0;
+                for (int j = 0; j < cols; j++) {
+                    s += Math.exp(Math.sin(x[i * cols + j])) / (1 + j);
+                }
+                out[i] = s;
+            }
+        });
+        return out;
+    }
+
+    @Test
+    void resultsAreIdenticalForOneAndTwoThreads() {
+        Rng rng = new Rng(5);
+        int rows = 257;
+        int cols = 301;
+        double[] x = Tensor.randn(rng, DType.FLOAT64, rows * cols).doubleData();
+        assertArrayEquals(rowWork(1, x, rows, cols), rowWork(2, x, rows, cols));
+        Tensor a = Tensor.randn(rng, DType.FLOAT32, 300, 70);
+        Tensor b = Tensor.randn(rng, DType.FLOAT32, 70, 90);
+        Parallel.setThreads(1);
+        float[] one = MatMul.matmul(a, b).floatData();
+        Parallel.setThreads(2);
+        float[] two = MatMul.matmul(a, b).floatData();
+        assertArrayEquals(one, two);
+    }
+
+    @Test
+    void everyIndexIsCoveredOnceInContiguousChunks() {
+        for (int threads = 1; threads <= 3; threads++) {
+            Parallel.setThreads(threads);
+            for (int n : new int[] {0, 1, 2, 5, 100}) {
+                AtomicInteger calls = new AtomicInteger();
+                int[] hits = new int[n];
+                Parallel.forRange(n, BIG, (from, to) -> {
+                    calls.incrementAndGet();
+                    for (int i = from; i < to; i++) {
+                        hits[i]++;
+                    }
+                });
+                for (int i = 0; i < n; i++) {
+                    assertEquals(1, hits[i], "index " + i + " of " + n + " with " + threads + " threads");
+                }
+                assertTrue(calls.get() <= Math.max(1, Math.min(threads, n)), "too many chunks: " + calls.get());
+            }
+        }
+    }
+
+    @Test
+    void smallWorkRunsOnTheCallingThreadInOneChunk() {
+        Parallel.setThreads(2);
+        Thread caller = Thread.currentThread();
+        AtomicInteger calls = new AtomicInteger();
+        Parallel.forRange(1000, 100, (from, to) -> {
+            calls.incrementAndGet();
+            assertSame(caller, Thread.currentThread());
+            assertEquals(0, from);
+            assertEquals(1000, to);
+        });
+        assertEquals(1, calls.get());
+    }
+
+    @Test
+    void anExceptionInAWorkerChunkPropagatesToTheCaller() {
+        Parallel.setThreads(2);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Parallel.forRange(100, BIG,
+                (from, to) -> {
+                    if (from > 0) {
+                        throw new IllegalStateException("boom in chunk " + from);
+                    }
+                }));
+        assertEquals("boom in chunk 50", e.getMessage());
+        assertThrows(ArithmeticException.class, () -> Parallel.forRange(100, BIG, (from, to) -> {
+            if (from == 0) {
+                throw new ArithmeticException("first chunk");
+            }
+        }));
+        AssertionError err = assertThrows(AssertionError.class, () -> Parallel.forRange(100, BIG, (from, to) -> {
+            if (from > 0) {
+                throw new AssertionError("error in worker");
+            }
+        }));
+        assertEquals("error in worker", err.getMessage());
+    }
+
+    @Test
+    void nestedCallsInsideAWorkerRunSerially() {
+        Parallel.setThreads(2);
+        int[] inner = new int[2];
+        Parallel.forRange(2, BIG, (from, to) -> {
+            AtomicInteger chunks = new AtomicInteger();
+            Parallel.forRange(10, BIG, (f, t) -> chunks.incrementAndGet());
+            inner[from] = chunks.get();
+        });
+        assertEquals(1, inner[1], "the worker's nested call should run as one chunk");
+    }
+
+    @Test
+    void threadCountMustBePositive() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Parallel.setThreads(0));
+        assertTrue(e.getMessage().contains("0"), e.getMessage());
+    }
+}
