@@ -1,0 +1,19 @@
+package org.flows4j.train;
+
+import java.util.List;
+
+/**
+ * The outcome of {@link Trainer#fit}.
+ *
+ * @param history      one entry per completed epoch, in order
+ * @param bestEpoch    the 1-based epoch whose weights the model holds now (the last epoch without validation data)
+ * @param bestValNll   that epoch's validation NLL, NaN without validation data
+ * @param stoppedEarly whether patience ran out before the last epoch
+ * @param steps        optimizer steps taken in the whole run
+ */
+public record TrainResult(List<EpochStats> history, int bestEpoch, double bestValNll, boolean stoppedEarly, long steps) {
+    /** Copies the history. */
+    public TrainResult {
+        history = List.copyOf(history);
+    }
+}
