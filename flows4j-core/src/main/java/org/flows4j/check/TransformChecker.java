@@ -29,8 +29,9 @@ import org.flows4j.transform.Transformed;
  *   <li><b>batch independence</b>: changing row j leaves every other row's output and log-det unchanged;</li>
  *   <li><b>parameter gradients</b>: every trainable parameter gets a finite, non-zero gradient from the
  *       loss {@code -mean(log N(f(x); 0, I) + logDet)};</li>
- *   <li><b>extreme inputs</b>: outputs and log-dets stay finite at the domain's extremes (±10 for reals)
- *       in both directions;</li>
+ *   <li><b>extreme inputs</b>: outputs and log-dets stay finite at the domain's extremes (±10 for reals,
+ *       {@code 1e-6} from the bounds of an open interval, the bounds themselves for a closed one,
+ *       {@code 1e-4} and {@code 1e4} for the positive reals) in both directions;</li>
  *   <li><b>NaN input</b>: a NaN input raises IllegalArgumentException instead of returning NaN.</li>
  * </ol>
  * The transform is checked in evaluation mode (its mode is restored afterwards) unless
@@ -142,7 +143,11 @@ public final class TransformChecker {
             double g = rng.nextGaussian();
             switch (d) {
                 case UNIT_INTERVAL:
+                case CLOSED_UNIT_INTERVAL:
                     x.set(i, 0.05 + 0.9 * rng.nextDouble());
+                    break;
+                case SYMMETRIC_UNIT_INTERVAL:
+                    x.set(i, -0.9 + 1.8 * rng.nextDouble());
                     break;
                 case POSITIVE:
                     x.set(i, Math.exp(0.5 * g));
@@ -160,6 +165,12 @@ public final class TransformChecker {
         switch (d) {
             case UNIT_INTERVAL:
                 values = new double[] {1e-6, 1 - 1e-6};
+                break;
+            case CLOSED_UNIT_INTERVAL:
+                values = new double[] {0, 1};
+                break;
+            case SYMMETRIC_UNIT_INTERVAL:
+                values = new double[] {-1 + 1e-6, 1 - 1e-6};
                 break;
             case POSITIVE:
                 values = new double[] {1e-4, 1e4};

@@ -9,6 +9,10 @@ public enum Domain {
     REAL,
     /** The open unit interval (0, 1). */
     UNIT_INTERVAL,
+    /** The closed unit interval [0, 1], bounds included (data such as pixel intensities). */
+    CLOSED_UNIT_INTERVAL,
+    /** The open interval (-1, 1), the range of {@code tanh}. */
+    SYMMETRIC_UNIT_INTERVAL,
     /** The positive reals (0, infinity). */
     POSITIVE;
 
@@ -17,6 +21,10 @@ public enum Domain {
         switch (this) {
             case UNIT_INTERVAL:
                 return v > 0 && v < 1;
+            case CLOSED_UNIT_INTERVAL:
+                return v >= 0 && v <= 1;
+            case SYMMETRIC_UNIT_INTERVAL:
+                return v > -1 && v < 1;
             case POSITIVE:
                 return v > 0 && v < Double.POSITIVE_INFINITY;
             default:
@@ -29,6 +37,10 @@ public enum Domain {
         switch (this) {
             case UNIT_INTERVAL:
                 return "the open interval (0, 1)";
+            case CLOSED_UNIT_INTERVAL:
+                return "the closed interval [0, 1]";
+            case SYMMETRIC_UNIT_INTERVAL:
+                return "the open interval (-1, 1)";
             case POSITIVE:
                 return "the positive reals";
             default:
