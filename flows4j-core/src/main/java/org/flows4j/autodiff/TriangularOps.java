@@ -67,7 +67,8 @@ public final class TriangularOps {
         return Variable.fromOp("triangularSolve", out, g -> {
             double[] gb = g.toDoubleArray();
             solveRows(am, d, gb, n, lower, unitDiagonal, true);
-            Tensor ga = a.requiresGrad() ? result(gradientOfA(gb, x, n, d, lower, unitDiagonal), av.dtype(), d, d) : null;
+            Tensor ga = a.requiresGrad()
+                    ? result(gradientOfA(gb, x, n, d, lower, unitDiagonal), av.dtype(), d, d) : null;
             return new Tensor[] {ga, result(gb, av.dtype(), n, d)};
         }, a, b);
     }

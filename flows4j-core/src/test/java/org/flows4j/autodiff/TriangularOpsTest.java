@@ -105,8 +105,8 @@ class TriangularOpsTest {
     void badInputIsRejectedWithTheShapes() {
         Variable sq = Variable.constant(Tensor.ones(DType.FLOAT64, 3, 3));
         ShapeMismatchException e1 = assertThrows(ShapeMismatchException.class, () -> TriangularOps.solve(
-                Variable.constant(Tensor.ones(DType.FLOAT64, 3, 2)), Variable.constant(Tensor.ones(DType.FLOAT64, 1, 3)),
-                true, false));
+                Variable.constant(Tensor.ones(DType.FLOAT64, 3, 2)),
+                Variable.constant(Tensor.ones(DType.FLOAT64, 1, 3)), true, false));
         assertTrue(e1.getMessage().contains("triangularSolve") && e1.getMessage().contains("[3, 2]"), e1.getMessage());
         ShapeMismatchException e2 = assertThrows(ShapeMismatchException.class,
                 () -> TriangularOps.solve(sq, Variable.constant(Tensor.ones(DType.FLOAT64, 2, 4)), true, false));
