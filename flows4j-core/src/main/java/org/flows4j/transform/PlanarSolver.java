@@ -100,7 +100,7 @@ final class PlanarSolver {
         return a;
     }
 
-    /** {@code sech^2 x = 1 / cosh^2 x}, exact to rounding where {@code 1 - tanh^2 x} would cancel (0 when cosh overflows). */
+    /** {@code sech^2 x = 1 / cosh^2 x}, accurate where {@code 1 - tanh^2 x} would cancel (0 once cosh overflows). */
     static double sech2(double x) {
         double ch = Math.cosh(x);
         return 1.0 / (ch * ch);

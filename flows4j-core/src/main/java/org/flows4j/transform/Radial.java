@@ -115,8 +115,8 @@ public final class Radial extends Transform {
      */
     private Variable logDetOfF(Variable r, Variable alpha, Variable gamma, Variable ar, Variable gr) {
         Variable logAr = ActivationOps.log(ar);
-        Variable radial = ArithmeticOps.add(ArithmeticOps.mul(r, ArithmeticOps.add(r, ArithmeticOps.mulScalar(alpha, 2.0))),
-                ArithmeticOps.mul(alpha, gamma));
+        Variable rTimesR2a = ArithmeticOps.mul(r, ArithmeticOps.add(r, ArithmeticOps.mulScalar(alpha, 2.0)));
+        Variable radial = ArithmeticOps.add(rTimesR2a, ArithmeticOps.mul(alpha, gamma));
         Variable along = ArithmeticOps.sub(ActivationOps.log(radial), ArithmeticOps.mulScalar(logAr, 2.0));
         Variable total = along;
         if (features() > 1) {

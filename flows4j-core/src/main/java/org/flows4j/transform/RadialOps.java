@@ -66,8 +66,8 @@ final class RadialOps {
         double a = single(alpha.value(), "alpha");
         double c = single(gamma.value(), "gamma");
         if (!(a > 0) || !(c > 0) || Double.isInfinite(a) || Double.isInfinite(c)) {
-            throw new IllegalArgumentException("RadialOps.radiusOfPreimage: expected finite alpha > 0 and gamma > 0, got"
-                    + " alpha = " + a + ", gamma = " + c);
+            throw new IllegalArgumentException("RadialOps.radiusOfPreimage: expected finite alpha > 0 and gamma > 0,"
+                    + " got alpha = " + a + ", gamma = " + c);
         }
         int n = rv.numel();
         double[] roots = new double[n];
@@ -95,7 +95,8 @@ final class RadialOps {
                 ga += w * rv.get(i);
                 gc -= w * roots[i];
             }
-            return new Tensor[] {gy, Tensor.full(rv.dtype(), ga, alpha.shape()), Tensor.full(rv.dtype(), gc, gamma.shape())};
+            return new Tensor[] {gy, Tensor.full(rv.dtype(), ga, alpha.shape()),
+                Tensor.full(rv.dtype(), gc, gamma.shape())};
         }, ry, alpha, gamma);
     }
 
