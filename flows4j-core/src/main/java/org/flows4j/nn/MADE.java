@@ -15,15 +15,17 @@ import org.flows4j.tensor.Tensor;
  * feature {@code i} in a chosen order, plus an optional context that every hidden unit sees.
  *
  * <p><b>Degrees.</b> Input feature {@code j} has degree {@code m(j)} in {@code 1..D}, a permutation
- * ({@link #naturalOrder}: {@code m(j) = j + 1}; {@link #randomOrder}: a seeded shuffle). Hidden unit
- * {@code k} of every hidden layer has degree {@code m(k) = 1 + (k mod (D - 1))} (cycling through
- * {@code 1..D-1}, deterministic; 0 when {@code D = 1}); context columns count as degree 0. A hidden
+ * ({@link #naturalOrder}: {@code m(j) = j + 1}; {@link #randomOrder}: a seeded shuffle); context columns
+ * have degree 0. Hidden unit {@code k} of every hidden layer has degree {@code m(k) = lo + (k mod (D - lo))},
+ * cycling deterministically through {@code lo..D-1}, with {@code lo = 0} when there is a context (units of
+ * degree 0 read only the context, so it reaches the outputs of the first feature too) and {@code lo = 1}
+ * without one (a degree-0 unit would then be a constant; {@code lo = 0} also when {@code D = 1}). A hidden
  * unit {@code k} reads unit {@code j} of the layer below iff {@code m(k) >= m(j)}; output unit of
  * feature {@code i} reads unit {@code j} of the last hidden layer (or the input, with no hidden
  * layers) iff {@code m(i) > m(j)}. By induction every path from input {@code j} to output {@code i}
  * has {@code m(j) <= ... < m(i)}, so {@code d out_i / d x_j = 0} unless {@code m(j) < m(i)}: the
  * Jacobian is strictly triangular in the order given by the degrees. A hidden layer narrower than
- * {@code D - 1} leaves some degrees unused; the network stays autoregressive but sees less.
+ * {@code D - lo} leaves some degrees unused; the network stays autoregressive but sees less.
  *
  * <p><b>Output layout.</b> {@code [N, D * P]} for {@code P = outputsPerFeature}, feature-major:
  * column {@code i * P + p} is output {@code p} of feature {@code i}, so {@code reshape(N, D, P)}
@@ -76,7 +78,7 @@ public final class MADE extends Network {
         int[] below = new int[features + contextFeatures];
         System.arraycopy(inputDegrees, 0, below, 0, features);
         for (int h : hidden) {
-            int[] degrees = hiddenDegrees(h, features);
+            int[] degrees = hiddenDegrees(h, features, contextFeatures > 0 || features == 1 ? 0 : 1);
             layers.add(new MaskedLinear(mask(degrees, below, false), dtype, rng, Init.forActivation(activation)));
             below = degrees;
         }
@@ -107,11 +109,11 @@ public final class MADE extends Network {
         return d;
     }
 
-    /** Hidden degrees {@code 1 + (k mod (D - 1))}, or all 0 when {@code D = 1}. */
-    private static int[] hiddenDegrees(int width, int features) {
+    /** Hidden degrees {@code lo + (k mod (D - lo))}, cycling through {@code lo..D-1}. */
+    private static int[] hiddenDegrees(int width, int features, int lo) {
         int[] d = new int[width];
         for (int k = 0; k < width; k++) {
-            d[k] = features == 1 ? 0 : 1 + k % (features - 1);
+            d[k] = lo + k % (features - lo);
         }
         return d;
     }
