@@ -25,7 +25,9 @@ import org.flows4j.tensor.Tensor;
  * layers) iff {@code m(i) > m(j)}. By induction every path from input {@code j} to output {@code i}
  * has {@code m(j) <= ... < m(i)}, so {@code d out_i / d x_j = 0} unless {@code m(j) < m(i)}: the
  * Jacobian is strictly triangular in the order given by the degrees. A hidden layer narrower than
- * {@code D - lo} leaves some degrees unused; the network stays autoregressive but sees less.
+ * {@code D - lo} leaves some degrees unused; the network stays autoregressive but sees less. With
+ * {@code D = 1} and no context the output can depend on nothing: it is the bias chain, a constant, and the
+ * hidden weights are all masked out (they never get a gradient).
  *
  * <p><b>Output layout.</b> {@code [N, D * P]} for {@code P = outputsPerFeature}, feature-major:
  * column {@code i * P + p} is output {@code p} of feature {@code i}, so {@code reshape(N, D, P)}
@@ -65,7 +67,8 @@ public final class MADE extends Network {
         }
         for (int h : hidden) {
             if (h <= 0) {
-                throw new IllegalArgumentException("MADE: hidden sizes must be positive, got " + Arrays.toString(hidden));
+                throw new IllegalArgumentException("MADE: hidden sizes must be positive, got "
+                        + Arrays.toString(hidden));
             }
         }
         checkPermutation(inputDegrees, features);

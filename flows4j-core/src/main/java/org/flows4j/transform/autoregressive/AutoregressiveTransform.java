@@ -43,8 +43,8 @@ public class AutoregressiveTransform extends Transform {
         super(made.inFeatures(), made.contextFeatures());
         if (made.outputsPerFeature() != transformer.paramsPerFeature()) {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": the MADE must give "
-                    + transformer.paramsPerFeature() + " outputs per feature for " + transformer.getClass().getSimpleName()
-                    + ", got " + made.outputsPerFeature());
+                    + transformer.paramsPerFeature() + " outputs per feature for "
+                    + transformer.getClass().getSimpleName() + ", got " + made.outputsPerFeature());
         }
         this.made = registerModule("made", made);
         this.transformer = transformer;

@@ -70,8 +70,8 @@ public final class CouplingMask {
 
     private static void requireFeatures(String who, int features) {
         if (features < 2) {
-            throw new IllegalArgumentException("CouplingMask." + who + ": a coupling layer needs at least 2 features, got "
-                    + features);
+            throw new IllegalArgumentException("CouplingMask." + who + ": a coupling layer needs at least 2 features, "
+                    + "got " + features);
         }
     }
 

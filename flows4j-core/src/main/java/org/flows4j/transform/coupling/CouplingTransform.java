@@ -48,7 +48,8 @@ public class CouplingTransform extends Transform {
         this.transformed = mask.transformedFeatures();
         int out = transformed.length * transformer.paramsPerFeature();
         Network net = factory.create(identity.length, contextFeatures, out);
-        if (net.inFeatures() != identity.length || net.contextFeatures() != contextFeatures || net.outFeatures() != out) {
+        if (net.inFeatures() != identity.length || net.contextFeatures() != contextFeatures
+                || net.outFeatures() != out) {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": the conditioner must map "
                     + identity.length + " inputs and " + contextFeatures + " context features to " + out
                     + " outputs, got " + net.inFeatures() + ", " + net.contextFeatures() + " and " + net.outFeatures());
