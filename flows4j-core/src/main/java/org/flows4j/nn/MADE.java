@@ -12,7 +12,8 @@ import org.flows4j.tensor.Tensor;
 /**
  * Masked autoencoder for distribution estimation (Germain et al. 2015): an MLP of {@link MaskedLinear}
  * layers whose masks make output block {@code i} depend only on the input features that come before
- * feature {@code i} in a chosen order, plus an optional context that every hidden unit sees.
+ * feature {@code i} in a chosen order, plus an optional context read, unmasked, by every unit of the first
+ * hidden layer.
  *
  * <p><b>Degrees.</b> Input feature {@code j} has degree {@code m(j)} in {@code 1..D}, a permutation
  * ({@link #naturalOrder}: {@code m(j) = j + 1}; {@link #randomOrder}: a seeded shuffle); context columns
