@@ -19,7 +19,7 @@ import org.flows4j.tensor.ShapeMismatchException;
  * identity transform). Cost of a forward pass: {@code N * sum_i fanIn_i * fanOut_i}
  * multiply-adds. Holds no mutable state during forward.
  */
-public final class MLP extends Module {
+public final class MLP extends Network {
     private final int in;
     private final int contextFeatures;
     private final int out;
@@ -60,12 +60,8 @@ public final class MLP extends Module {
         layers.add(new Linear(fanIn, out, true, dtype, rng, zeroInitLast ? Init.zeros() : Init.xavierUniform()));
     }
 
-    /** The output {@code [N, out]} for an input {@code x [N, in]}; only for an MLP without context. */
-    public Variable forward(Variable x) {
-        return forward(x, null);
-    }
-
     /** The output {@code [N, out]} for {@code x [N, in]} and {@code context [N, contextFeatures]}. */
+    @Override
     public Variable forward(Variable x, Variable context) {
         x.value().requireRank(2, "MLP");
         if (x.size(1) != in) {
@@ -85,16 +81,19 @@ public final class MLP extends Module {
     }
 
     /** Number of input features (without the context). */
+    @Override
     public int inFeatures() {
         return in;
     }
 
     /** Number of context features (0 for none). */
+    @Override
     public int contextFeatures() {
         return contextFeatures;
     }
 
     /** Number of output features. */
+    @Override
     public int outFeatures() {
         return out;
     }

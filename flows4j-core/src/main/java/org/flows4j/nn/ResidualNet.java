@@ -20,7 +20,7 @@ import org.flows4j.tensor.ShapeMismatchException;
  * Cost of a forward pass: {@code N * hidden * ((in + context) + 2 * numBlocks * hidden + out)}
  * multiply-adds. Holds no mutable state during forward.
  */
-public final class ResidualNet extends Module {
+public final class ResidualNet extends Network {
     private final int in;
     private final int contextFeatures;
     private final int out;
@@ -59,12 +59,8 @@ public final class ResidualNet extends Module {
                 new Linear(hidden, out, true, dtype, rng, zeroInitLast ? Init.zeros() : Init.xavierUniform()));
     }
 
-    /** The output {@code [N, out]} for {@code x [N, in]}; only for a net without context. */
-    public Variable forward(Variable x) {
-        return forward(x, null);
-    }
-
     /** The output {@code [N, out]} for {@code x [N, in]} and {@code context [N, contextFeatures]}. */
+    @Override
     public Variable forward(Variable x, Variable context) {
         x.value().requireRank(2, "ResidualNet");
         if (x.size(1) != in) {
@@ -79,16 +75,19 @@ public final class ResidualNet extends Module {
     }
 
     /** Number of input features (without the context). */
+    @Override
     public int inFeatures() {
         return in;
     }
 
     /** Number of context features (0 for none). */
+    @Override
     public int contextFeatures() {
         return contextFeatures;
     }
 
     /** Number of output features. */
+    @Override
     public int outFeatures() {
         return out;
     }

@@ -61,4 +61,10 @@ class ConcurrentForwardTest {
         ResidualNet net = new ResidualNet(3, 2, 16, 2, Activation.ELU, DType.FLOAT32, new Rng(1));
         assertThreadSafe(net::forward);
     }
+
+    @Test
+    void madeForwardIsThreadSafe() throws Exception {
+        MADE made = new MADE(3, new int[] {16, 16}, 2, Activation.RELU, DType.FLOAT32, new Rng(1));
+        assertThreadSafe(made::forward);
+    }
 }

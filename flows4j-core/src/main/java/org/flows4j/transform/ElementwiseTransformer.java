@@ -1,0 +1,26 @@
+package org.flows4j.transform;
+
+import org.flows4j.autodiff.Variable;
+
+/**
+ * A strictly monotone scalar map {@code y = tau(x; theta)} applied to each of {@code K} features with
+ * its own parameter vector {@code theta [P]}: the "transformer" of a coupling or autoregressive layer
+ * (the conditioner computes the parameters, the transformer applies them). Inputs are {@code x [N, K]}
+ * and {@code params [N, K, P]} (row {@code n}, feature {@code k}, parameter {@code p}); both directions
+ * return the mapped {@code [N, K]} and the per-row log-det {@code sum_k log |d tau / dx|} (for
+ * {@link #inverse}, {@code sum_k log |d tau^-1 / dy|}, the negative at matching points). Because the map
+ * is elementwise given the parameters, its Jacobian is diagonal and this sum is exact.
+ *
+ * <p>Implementations hold no state besides constants, so they are safe to share between threads and
+ * layers. Coupling and autoregressive layers plug in any implementation: affine, additive, spline.
+ */
+public interface ElementwiseTransformer {
+    /** Number {@code P} of parameters per feature. */
+    int paramsPerFeature();
+
+    /** {@code (tau(x; theta), sum_k log |tau'(x_k)|)} for {@code x [N, K]}, {@code params [N, K, P]}. */
+    Transformed forward(Variable x, Variable params);
+
+    /** {@code (tau^-1(y; theta), sum_k log |(tau^-1)'(y_k)|)} for {@code y [N, K]}, {@code params [N, K, P]}. */
+    Transformed inverse(Variable y, Variable params);
+}

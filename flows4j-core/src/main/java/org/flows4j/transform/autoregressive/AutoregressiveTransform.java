@@ -1,0 +1,83 @@
+package org.flows4j.transform.autoregressive;
+
+import org.flows4j.autodiff.ShapeOps;
+import org.flows4j.autodiff.Variable;
+import org.flows4j.nn.MADE;
+import org.flows4j.tensor.Tensor;
+import org.flows4j.transform.ElementwiseTransformer;
+import org.flows4j.transform.Transform;
+import org.flows4j.transform.Transformed;
+
+/**
+ * Autoregressive transform (MAF-style, Papamakarios et al. 2017): a {@link MADE} computes every
+ * feature's transformer parameters from the features before it in the MADE's order, and an
+ * {@link ElementwiseTransformer} applies them,
+ * <pre>
+ *   forward (data to latent):  theta = MADE(x, context),  z_i = tau(x_i; theta_i(x_&lt;i))
+ *   inverse (latent to data):  for pass = 1..D: theta = MADE(x, context), x = tau^-1(z; theta), from x = 0
+ * </pre>
+ * where {@code x_<i} are the features of smaller degree. Since {@code theta_i} does not depend on
+ * {@code x_i} or later features, the Jacobian {@code dz/dx} is triangular in that order with diagonal
+ * {@code tau'(x_i)}, so {@code log |det J| = sum_i log |tau'(x_i; theta_i)|}, the transformer's log-det.
+ *
+ * <p><b>Cost.</b> The forward direction (density evaluation, training by maximum likelihood) is fast:
+ * one MADE pass. The inverse (sampling) is slow: {@code D} MADE passes, because feature {@code i} can
+ * only be computed once all features of smaller degree are known. After pass {@code k} every feature
+ * of degree at most {@code k} is exact (its parameters read only features of smaller degree, exact
+ * after pass {@code k - 1}), so {@code D} passes give the exact inverse, and the parameters of the last
+ * pass are those of the returned point, which makes the inverse log-det exactly minus the forward one.
+ * {@link InverseAutoregressive} swaps the two directions (IAF).
+ *
+ * <p>Parameters: {@code made.*}. Subclasses fix the transformer ({@link MaskedAffineAutoregressive});
+ * a spline or any other transformer plugs in through this class.
+ */
+public class AutoregressiveTransform extends Transform {
+    private final MADE made;
+    private final ElementwiseTransformer transformer;
+
+    /**
+     * An autoregressive transform on {@code made.inFeatures()} features with {@code made.contextFeatures()}
+     * context columns; {@code made} must have {@code transformer.paramsPerFeature()} outputs per feature.
+     */
+    public AutoregressiveTransform(MADE made, ElementwiseTransformer transformer) {
+        super(made.inFeatures(), made.contextFeatures());
+        if (made.outputsPerFeature() != transformer.paramsPerFeature()) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": the MADE must give "
+                    + transformer.paramsPerFeature() + " outputs per feature for "
+                    + transformer.getClass().getSimpleName() + ", got " + made.outputsPerFeature());
+        }
+        this.made = registerModule("made", made);
+        this.transformer = transformer;
+    }
+
+    /** The masked network computing the parameters. */
+    public final MADE made() {
+        return made;
+    }
+
+    /** The elementwise transformer. */
+    public final ElementwiseTransformer transformer() {
+        return transformer;
+    }
+
+    @Override
+    protected Transformed applyForward(Variable x, Variable context) {
+        return transformer.forward(x, params(x, context));
+    }
+
+    @Override
+    protected Transformed applyInverse(Variable y, Variable context) {
+        Variable x = Variable.constant(Tensor.zeros(y.dtype(), y.size(0), features()));
+        Transformed t = null;
+        for (int pass = 0; pass < features(); pass++) {
+            t = transformer.inverse(y, params(x, context));
+            x = t.output();
+        }
+        return t;
+    }
+
+    private Variable params(Variable x, Variable context) {
+        Variable theta = made.forward(x, contextFeatures() > 0 ? context : null);
+        return ShapeOps.reshape(theta, x.size(0), features(), made.outputsPerFeature());
+    }
+}

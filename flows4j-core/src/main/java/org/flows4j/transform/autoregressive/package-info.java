@@ -1,0 +1,9 @@
+/**
+ * Autoregressive transforms: a {@link org.flows4j.nn.MADE} computes each feature's transformer parameters
+ * from the features before it. {@link org.flows4j.transform.autoregressive.AutoregressiveTransform} takes
+ * any {@link org.flows4j.transform.ElementwiseTransformer};
+ * {@link org.flows4j.transform.autoregressive.MaskedAffineAutoregressive} (MAF) is fast in the forward
+ * (density) direction and takes {@code D} network passes to sample;
+ * {@link org.flows4j.transform.autoregressive.InverseAutoregressive} (IAF) is the reverse.
+ */
+package org.flows4j.transform.autoregressive;

@@ -1,0 +1,100 @@
+package org.flows4j.transform.coupling;
+
+import org.flows4j.autodiff.IndexOps;
+import org.flows4j.autodiff.ShapeOps;
+import org.flows4j.autodiff.Variable;
+import org.flows4j.nn.Network;
+import org.flows4j.transform.ElementwiseTransformer;
+import org.flows4j.transform.Transform;
+import org.flows4j.transform.Transformed;
+
+/**
+ * Coupling layer (Dinh et al. 2014, 2016): the features split by a {@link CouplingMask} into a
+ * pass-through set {@code A} and a transformed set {@code B}, and
+ * <pre>
+ *   theta = conditioner(x_A, context)            reshaped to [N, |B|, P]
+ *   y_A = x_A,   y_B = tau(x_B; theta)           (an {@link ElementwiseTransformer})
+ *   inverse: x_A = y_A, theta = conditioner(y_A, context), x_B = tau^-1(y_B; theta)
+ * </pre>
+ * Ordering the features as {@code (A, B)}, the Jacobian is block lower-triangular,
+ * {@code [[I, 0], [d tau / d x_A, diag(tau'(x_B))]]}, so {@code log |det J| = sum_{k in B} log |tau'(x_k)|},
+ * which is the transformer's log-det; the conditioner can be any network and is never inverted. Both
+ * directions cost one conditioner pass plus the transformer.
+ *
+ * <p>The conditioner's output column {@code k * P + p} is parameter {@code p} of the {@code k}-th
+ * feature of {@code B} (ascending index order). The context, when {@code contextFeatures > 0}, goes to
+ * the conditioner only. Subclasses fix the transformer ({@link AffineCoupling}, {@link AdditiveCoupling});
+ * any other transformer, such as a spline, plugs in through this class. Parameters: {@code conditioner.*}.
+ */
+public class CouplingTransform extends Transform {
+    private final CouplingMask mask;
+    private final ElementwiseTransformer transformer;
+    private final Network conditioner;
+    private final int[] identity;
+    private final int[] transformed;
+    private final int[] merge;
+
+    /**
+     * A coupling layer on {@code mask.features()} features with {@code contextFeatures} context columns
+     * (0 for none), the given transformer, and a conditioner built by {@code factory} with
+     * {@code |A|} inputs and {@code |B| * P} outputs.
+     */
+    public CouplingTransform(CouplingMask mask, int contextFeatures, ElementwiseTransformer transformer,
+            ConditionerFactory factory) {
+        super(mask.features(), contextFeatures);
+        this.mask = mask;
+        this.transformer = transformer;
+        this.identity = mask.identityFeatures();
+        this.transformed = mask.transformedFeatures();
+        int out = transformed.length * transformer.paramsPerFeature();
+        Network net = factory.create(identity.length, contextFeatures, out);
+        if (net.inFeatures() != identity.length || net.contextFeatures() != contextFeatures
+                || net.outFeatures() != out) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": the conditioner must map "
+                    + identity.length + " inputs and " + contextFeatures + " context features to " + out
+                    + " outputs, got " + net.inFeatures() + ", " + net.contextFeatures() + " and " + net.outFeatures());
+        }
+        this.conditioner = registerModule("conditioner", net);
+        this.merge = new int[mask.features()];
+        for (int a = 0; a < identity.length; a++) {
+            merge[identity[a]] = a;
+        }
+        for (int b = 0; b < transformed.length; b++) {
+            merge[transformed[b]] = identity.length + b;
+        }
+    }
+
+    /** The split into pass-through and transformed features. */
+    public final CouplingMask mask() {
+        return mask;
+    }
+
+    /** The elementwise transformer applied to set B. */
+    public final ElementwiseTransformer transformer() {
+        return transformer;
+    }
+
+    /** The network computing the transformer's parameters from set A and the context. */
+    public final Network conditioner() {
+        return conditioner;
+    }
+
+    @Override
+    protected Transformed applyForward(Variable x, Variable context) {
+        Variable xA = IndexOps.gather(x, identity);
+        Transformed t = transformer.forward(IndexOps.gather(x, transformed), params(xA, context));
+        return new Transformed(IndexOps.gather(IndexOps.concat(1, xA, t.output()), merge), t.logDet());
+    }
+
+    @Override
+    protected Transformed applyInverse(Variable y, Variable context) {
+        Variable yA = IndexOps.gather(y, identity);
+        Transformed t = transformer.inverse(IndexOps.gather(y, transformed), params(yA, context));
+        return new Transformed(IndexOps.gather(IndexOps.concat(1, yA, t.output()), merge), t.logDet());
+    }
+
+    private Variable params(Variable a, Variable context) {
+        Variable theta = conditioner.forward(a, contextFeatures() > 0 ? context : null);
+        return ShapeOps.reshape(theta, a.size(0), transformed.length, transformer.paramsPerFeature());
+    }
+}
