@@ -39,7 +39,7 @@ public final class TrainProgress implements TrainListener, AutoCloseable {
     private long epochLossCount;
     private double lastVal = Double.NaN;
 
-    /** Writes to {@code out}, as a progress bar when the process runs in a terminal ({@code System.console() != null}). */
+    /** Writes to {@code out}, as a bar when the process runs in a terminal ({@code System.console() != null}). */
     public TrainProgress(PrintStream out) {
         this(out, System.console() != null);
     }
@@ -58,8 +58,8 @@ public final class TrainProgress implements TrainListener, AutoCloseable {
     @Override
     public void onStart(long totalSteps, int stepsPerEpoch) {
         if (totalSteps < 0 || stepsPerEpoch <= 0) {
-            throw new IllegalArgumentException("TrainProgress.onStart: expected totalSteps >= 0 and stepsPerEpoch > 0, got "
-                    + totalSteps + " and " + stepsPerEpoch);
+            throw new IllegalArgumentException("TrainProgress.onStart: expected totalSteps >= 0 and stepsPerEpoch > 0, "
+                    + "got " + totalSteps + " and " + stepsPerEpoch);
         }
         this.totalSteps = totalSteps;
         this.epochs = (int) ((totalSteps + stepsPerEpoch - 1) / stepsPerEpoch);
