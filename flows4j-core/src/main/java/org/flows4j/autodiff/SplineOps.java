@@ -1,0 +1,154 @@
+package org.flows4j.autodiff;
+
+import org.flows4j.tensor.Shape;
+import org.flows4j.tensor.ShapeMismatchException;
+import org.flows4j.tensor.Tensor;
+
+/**
+ * Monotonic rational-quadratic splines (Durkan et al. 2019, "Neural Spline Flows") as one fused op
+ * with an analytic backward pass.
+ *
+ * <p><b>Parameterization.</b> Each element {@code (n, d)} has its own spline with {@code K} bins on
+ * {@code [-B, B]}. Bin widths {@code w_k = 2B (minW + (1 - minW K) softmax(uW)_k)} and heights
+ * {@code h_k = 2B (minH + (1 - minH K) softmax(uH)_k)}; knots {@code x_0 = y_0 = -B},
+ * {@code x_{k+1} = x_k + w_k}, {@code y_{k+1} = y_k + h_k}, except that the last knots are set to
+ * exactly {@code B} (the last bin's size is {@code B - x_{K-1}}, equal in exact arithmetic), so
+ * {@code ±B} map to {@code ±B} without rounding. Knot derivatives
+ * {@code d = minD + softplus(uD + c)} with {@code c = log(exp(1 - minD) - 1)}, so an unnormalized
+ * {@code 0} gives derivative exactly 1. With {@code uD} of size {@code K - 1} only the interior knots
+ * are learned and {@code d_0 = d_K = 1}, matching the identity tails (continuous derivative at
+ * {@code ±B}, as nflows' {@code tails='linear'}); with size {@code K + 1} all knots are learned and
+ * the derivative may jump at {@code ±B}. Unlike nflows, whose interior derivatives are
+ * {@code minD + softplus(uD)}, the shift {@code c} makes all-zero parameters the identity map; a
+ * network can learn either form (they differ by a constant offset of {@code uD}).
+ *
+ * <p><b>Forward</b> for {@code x} in bin {@code k} (with {@code x_k <= x < x_{k+1}}, and {@code x = B}
+ * in the last bin): {@code s = h_k / w_k}, {@code xi = (x - x_k) / w_k},
+ * <pre>
+ *   y = y_k + h_k (s xi^2 + d_k xi (1 - xi)) / (s + (d_k + d_{k+1} - 2 s) xi (1 - xi))
+ *   dy/dx = s^2 (d_{k+1} xi^2 + 2 s xi (1 - xi) + d_k (1 - xi)^2) / (s + (d_k + d_{k+1} - 2 s) xi (1 - xi))^2
+ * </pre>
+ * and the log-det is {@code log dy/dx} (positive since all of {@code s, d} are). Outside
+ * {@code [-B, B]} the map is the identity with log-det 0.
+ *
+ * <p><b>Inverse</b>: given {@code y} in bin {@code k} (searched on the {@code y} knots),
+ * {@code xi} solves {@code a xi^2 + b xi + c = 0} with {@code delta = y - y_k},
+ * {@code a = h (s - d_k) + delta (d_k + d_{k+1} - 2 s)}, {@code b = h d_k - delta (d_k + d_{k+1} - 2 s)},
+ * {@code c = -s delta}; the root in {@code [0, 1]} is taken as {@code 2c / (-b - sqrt(b^2 - 4ac))}
+ * when {@code b >= 0} and as the algebraically equal {@code (-b + sqrt(b^2 - 4ac)) / 2a} when
+ * {@code b < 0} (then {@code a > 0}), so neither form subtracts nearly equal numbers. Output
+ * {@code x = x_k + w_k xi}, log-det {@code -log dy/dx} at that point.
+ *
+ * <p><b>Backward</b> takes the gradients of both outputs. In the forward direction it applies the
+ * chain rule through {@code xi, s, d_k, d_{k+1}, x_k, y_k, w_k, h_k}; in the inverse direction it
+ * uses implicit differentiation of {@code F(xi, theta) = y}: {@code dxi/dy = 1 / F_xi},
+ * {@code dxi/dtheta = -F_theta / F_xi}, never the quadratic formula, so it has no square root to
+ * blow up. Knot gradients reach {@code uW, uH} through the softmax Jacobian
+ * {@code p_i (g_i - sum_j p_j g_j)} and {@code uD} through {@code softplus' = sigmoid}.
+ *
+ * <p>Cost: one pass over {@code N D K} parameters forward ({@code 2K} exponentials per element
+ * inside {@code [-B, B]}, none in the tails) and one backward, split over rows with
+ * {@link org.flows4j.tensor.Parallel#forRange} (bit-identical for any thread count). Arithmetic is
+ * in double; tensors keep their dtype. With recording on, the forward pass keeps
+ * {@code (2K + 7)} doubles per element for the backward pass.
+ */
+public final class SplineOps {
+    private SplineOps() {
+    }
+
+    /**
+     * The rational-quadratic spline of {@code x} (or its inverse) and its element-wise log-det.
+     *
+     * @param x             inputs {@code [N, D]}
+     * @param unnormWidths  {@code [N, D, K]}
+     * @param unnormHeights {@code [N, D, K]}
+     * @param unnormDerivs  {@code [N, D, K - 1]} (interior knots; boundary derivatives 1) or
+     *                      {@code [N, D, K + 1]} (all knots)
+     * @param inverse       evaluate the inverse spline instead
+     * @param tailBound     {@code B > 0}, finite
+     * @param minBinWidth   {@code 0 < minW <= 1 / K}
+     * @param minBinHeight  {@code 0 < minH <= 1 / K}
+     * @param minDerivative {@code 0 < minD < 1}
+     * @return {@code {output [N, D], logAbsDet [N, D]}}, both differentiable
+     */
+    public static Variable[] rationalQuadratic(Variable x, Variable unnormWidths, Variable unnormHeights,
+            Variable unnormDerivs, boolean inverse, double tailBound, double minBinWidth, double minBinHeight,
+            double minDerivative) {
+        int[] xs = x.shape();
+        if (xs.length != 2) {
+            throw new ShapeMismatchException("rationalQuadratic: expected x of shape [N, D], got " + Shape.str(xs));
+        }
+        int n = xs[0];
+        int d = xs[1];
+        int k = requireParamShape("unnormWidths", unnormWidths, n, d, -1);
+        requireParamShape("unnormHeights", unnormHeights, n, d, k);
+        int kd = requireParamShape("unnormDerivs", unnormDerivs, n, d, -1);
+        if (kd != k - 1 && kd != k + 1) {
+            throw new ShapeMismatchException("rationalQuadratic: unnormDerivs must have K - 1 = " + (k - 1)
+                    + " or K + 1 = " + (k + 1) + " entries on its last axis, got " + kd);
+        }
+        if (k < 1) {
+            throw new ShapeMismatchException("rationalQuadratic: need at least one bin, got K = " + k);
+        }
+        x.value().requireSameDType(unnormWidths.value(), "rationalQuadratic");
+        x.value().requireSameDType(unnormHeights.value(), "rationalQuadratic");
+        x.value().requireSameDType(unnormDerivs.value(), "rationalQuadratic");
+        requireRange("tailBound", tailBound, tailBound > 0 && Double.isFinite(tailBound), "a finite value > 0");
+        requireRange("minBinWidth", minBinWidth, minBinWidth > 0 && minBinWidth * k <= 1, "in (0, 1/K = " + 1.0 / k + "]");
+        requireRange("minBinHeight", minBinHeight, minBinHeight > 0 && minBinHeight * k <= 1,
+                "in (0, 1/K = " + 1.0 / k + "]");
+        requireRange("minDerivative", minDerivative, minDerivative > 0 && minDerivative < 1, "in (0, 1)");
+
+        RationalQuadraticKernel kernel = new RationalQuadraticKernel(n, d, k, kd, inverse, tailBound,
+                minBinWidth, minBinHeight, minDerivative);
+        boolean record = GradMode.isEnabled() && (x.requiresGrad() || unnormWidths.requiresGrad()
+                || unnormHeights.requiresGrad() || unnormDerivs.requiresGrad());
+        Tensor packedValue = x.value().zerosLike(2, n, d);
+        kernel.forward(x.value(), unnormWidths.value(), unnormHeights.value(), unnormDerivs.value(), packedValue, record);
+        Variable packed = Variable.fromOp("rationalQuadratic", packedValue, g -> {
+            Tensor gx = x.requiresGrad() ? g.zerosLike(n, d) : null;
+            Tensor gw = unnormWidths.requiresGrad() ? g.zerosLike(n, d, k) : null;
+            Tensor gh = unnormHeights.requiresGrad() ? g.zerosLike(n, d, k) : null;
+            Tensor gd = unnormDerivs.requiresGrad() ? g.zerosLike(n, d, kd) : null;
+            kernel.backward(g, gx, gw, gh, gd);
+            return new Tensor[] {gx, gw, gh, gd};
+        }, x, unnormWidths, unnormHeights, unnormDerivs);
+        return new Variable[] {half(packed, 0, n, d), half(packed, 1, n, d)};
+    }
+
+    private static int requireParamShape(String name, Variable v, int n, int d, int k) {
+        int[] s = v.shape();
+        if (s.length != 3 || s[0] != n || s[1] != d || (k >= 0 && s[2] != k)) {
+            throw new ShapeMismatchException("rationalQuadratic: expected " + name + " of shape [" + n + ", " + d
+                    + ", " + (k >= 0 ? String.valueOf(k) : "K") + "], got " + Shape.str(s));
+        }
+        return s[2];
+    }
+
+    private static void requireRange(String name, double value, boolean ok, String expected) {
+        if (!ok) {
+            throw new IllegalArgumentException("rationalQuadratic: " + name + " must be " + expected + ", got " + value);
+        }
+    }
+
+    /** Part {@code part} of a {@code [2, N, D]} variable as {@code [N, D]}; backward scatters into that part. */
+    private static Variable half(Variable packed, int part, int n, int d) {
+        Tensor pv = packed.value();
+        int e = n * d;
+        Tensor out = pv.zerosLike(n, d);
+        copy(pv, part * e, out, 0, e);
+        return Variable.fromOp("rationalQuadratic.part" + part, out, g -> {
+            Tensor gp = g.zerosLike(2, n, d);
+            copy(g, 0, gp, part * e, e);
+            return new Tensor[] {gp};
+        }, packed);
+    }
+
+    private static void copy(Tensor src, int srcPos, Tensor dst, int dstPos, int len) {
+        if (src.floatData() != null) {
+            System.arraycopy(src.floatData(), srcPos, dst.floatData(), dstPos, len);
+        } else {
+            System.arraycopy(src.doubleData(), srcPos, dst.doubleData(), dstPos, len);
+        }
+    }
+}
