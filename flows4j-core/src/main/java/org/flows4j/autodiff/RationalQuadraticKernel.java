@@ -11,6 +11,9 @@ import org.flows4j.tensor.Tensor;
  * gradients into gradients of the input and of the three unnormalized parameter tensors. All
  * arithmetic is in double whatever the tensor dtype; tensors are read and written in their own dtype.
  *
+ * <p>{@link RationalQuadraticBackward} computes the gradients from what a recording forward pass
+ * saves here.
+ *
  * <p>Notation for one element in bin {@code k}: knots {@code (x_k, y_k)}, bin width {@code w},
  * height {@code h}, slope {@code s = h / w}, knot derivatives {@code d0 = d_k}, {@code d1 = d_{k+1}},
  * {@code xi = (x - x_k) / w}, {@code t = xi (1 - xi)}, {@code A = s xi^2 + d0 t},
@@ -30,29 +33,32 @@ final class RationalQuadraticKernel {
      * Saved per-element scalars: xi, w, h, d0, d1, the softplus slopes sig0, sig1, and the softmax
      * normalizers 1 / sum exp for widths and heights.
      */
-    private static final int LOCAL = 9;
+    static final int LOCAL = 9;
     /** Elements per block of the phased forward loop. */
     static final int BLOCK = 64;
 
-    private final int rows;
-    private final int dim;
-    private final int bins;
-    private final int derivCount;
-    private final boolean interiorOnly;
-    private final boolean inverse;
+    final int rows;
+    final int dim;
+    final int bins;
+    final int derivCount;
+    final boolean interiorOnly;
+    final boolean inverse;
     private final double bound;
-    private final double twoB;
+    final double twoB;
     private final double minW;
     private final double minH;
     private final double minD;
-    private final double scaleW;
-    private final double scaleH;
+    final double scaleW;
+    final double scaleH;
     private final double derivShift;
 
-    private double[] expW;
-    private double[] expH;
-    private double[] local;
-    private int[] bin;
+    /** Saved by a recording forward pass: {@code exp(u)} of the width and height rows. */
+    double[] expW;
+    double[] expH;
+    /** Saved per-element scalars, {@value #LOCAL} per element (see {@link #LOCAL}). */
+    double[] local;
+    /** Saved bin of each element, -1 in the tails. */
+    int[] bin;
 
     RationalQuadraticKernel(int rows, int dim, int bins, int derivCount, boolean inverse, double bound,
             double minW, double minH, double minD) {
@@ -72,11 +78,11 @@ final class RationalQuadraticKernel {
         this.derivShift = Math.log(Math.expm1(1.0 - minD));
     }
 
-    private static double get(float[] f, double[] d, int i) {
+    static double get(float[] f, double[] d, int i) {
         return f != null ? f[i] : d[i];
     }
 
-    private static void put(float[] f, double[] d, int i, double v) {
+    static void put(float[] f, double[] d, int i, double v) {
         if (f != null) {
             f[i] = (float) v;
         } else {
@@ -88,7 +94,7 @@ final class RationalQuadraticKernel {
     private final class Workspace {
         final double[] ew;
         final double[] eh;
-        final double[] knots = new double[2 * (bins + 1)];
+        final double[] cum = new double[2 * (bins + 1)];
         final int[] k = new int[BLOCK];
         final double[] in = new double[BLOCK];
         final double[] geo = new double[4 * BLOCK];
@@ -161,44 +167,49 @@ final class RationalQuadraticKernel {
     }
 
     /**
-     * {@code 1 / sum_j exps[eo + j]}. If the unshifted exponentials over- or underflowed (a sum
-     * outside {@code [2^-900, 2^900]}), first replaces them by {@code exp(u_j - max u)} from the raw
+     * Prefix sums {@code cum[co + j] = sum_{i<j} exps[eo + i]} for {@code j = 0..K}; returns
+     * {@code 1 / cum[co + K]}. If the unshifted exponentials over- or underflowed (a sum outside
+     * {@code [2^-900, 2^900]}), first replaces them by {@code exp(u_j - max u)} from the raw
      * parameters {@code u[off, off + K)}, the usual stable softmax.
      */
-    private double normalizer(double[] exps, int eo, Tensor u, int off) {
-        double sum = 0.0;
-        for (int j = eo; j < eo + bins; j++) {
-            sum += exps[j];
+    private double prefixSums(double[] exps, int eo, Tensor u, int off, double[] cum, int co) {
+        double c = 0.0;
+        for (int j = 0; j < bins; j++) {
+            cum[co + j] = c;
+            c += exps[eo + j];
         }
-        if (sum >= 0x1p-900 && sum <= 0x1p900) {
-            return 1.0 / sum;
+        cum[co + bins] = c;
+        if (c >= 0x1p-900 && c <= 0x1p900) {
+            return 1.0 / c;
         }
         double max = Double.NEGATIVE_INFINITY;
         for (int j = 0; j < bins; j++) {
             max = Math.max(max, u.get(off + j));
         }
-        sum = 0.0;
+        c = 0.0;
         for (int j = 0; j < bins; j++) {
             exps[eo + j] = Math.exp(u.get(off + j) - max);
-            sum += exps[eo + j];
+            cum[co + j] = c;
+            c += exps[eo + j];
         }
-        return 1.0 / sum;
+        cum[co + bins] = c;
+        return 1.0 / c;
     }
 
     /**
-     * Knots {@code -B, -B + (a + b e_0), ..., B} into {@code knots[ko, ko + K]}; returns how many
-     * interior knots are {@code <= in}, the bin of {@code in}.
+     * Knot {@code j} of one side: {@code -B + a j + b cum_j} with {@code a = 2B min},
+     * {@code b = 2B (1 - min K) / sum exp}, and exactly {@code B} for {@code j = K}.
      */
-    private int knots(double[] exps, int eo, double a, double b, double[] knots, int ko, double in) {
-        double cum = -bound;
+    private double knot(double[] cum, int co, int j, double a, double b) {
+        return j == bins ? bound : -bound + a * j + b * cum[co + j];
+    }
+
+    /** The bin of {@code in}: how many interior knots are {@code <= in}. */
+    private int binOf(double in, double[] cum, int co, double a, double b) {
         int k = 0;
-        knots[ko] = cum;
-        for (int j = 0; j < bins - 1; j++) {
-            cum += a + b * exps[eo + j];
-            knots[ko + j + 1] = cum;
-            k += in >= cum ? 1 : 0;
+        for (int j = 1; j < bins; j++) {
+            k += in >= -bound + a * j + b * cum[co + j] ? 1 : 0;
         }
-        knots[ko + bins] = bound;
         return k;
     }
 
@@ -211,7 +222,7 @@ final class RationalQuadraticKernel {
         float[] df = uD.floatData();
         double[] dd = uD.doubleData();
         int out = bins + 1;
-        double[] kn = ws.knots;
+        double[] cum = ws.cum;
         for (int i = start; i < end; i++) {
             int b = i - start;
             if (ws.k[b] < 0) {
@@ -220,32 +231,27 @@ final class RationalQuadraticKernel {
                 continue;
             }
             int eo = base + b * bins;
-            double invW = normalizer(ws.ew, eo, uW, i * bins);
-            double invH = normalizer(ws.eh, eo, uH, i * bins);
+            double invW = prefixSums(ws.ew, eo, uW, i * bins, cum, 0);
+            double invH = prefixSums(ws.eh, eo, uH, i * bins, cum, out);
             double aW = twoB * minW;
             double bW = twoB * scaleW * invW;
             double aH = twoB * minH;
             double bH = twoB * scaleH * invH;
             double in = ws.in[b];
-            int k = inverse ? knots(ws.eh, eo, aH, bH, kn, 0, in) : knots(ws.ew, eo, aW, bW, kn, 0, in);
-            if (inverse) {
-                knots(ws.ew, eo, aW, bW, kn, out, in);
-            } else {
-                knots(ws.eh, eo, aH, bH, kn, out, in);
-            }
-            double left = kn[k];
-            double width = kn[k + 1] - left;
-            double outLeft = kn[out + k];
-            double outWidth = kn[out + k + 1] - outLeft;
-            if (!(width > 0.0 && outWidth > 0.0)) {
-                width = inverse ? aH + bH * ws.eh[eo + k] : aW + bW * ws.ew[eo + k];
-                outWidth = inverse ? aW + bW * ws.ew[eo + k] : aH + bH * ws.eh[eo + k];
+            int k = inverse ? binOf(in, cum, out, aH, bH) : binOf(in, cum, 0, aW, bW);
+            double xk = knot(cum, 0, k, aW, bW);
+            double w = knot(cum, 0, k + 1, aW, bW) - xk;
+            double yk = knot(cum, out, k, aH, bH);
+            double h = knot(cum, out, k + 1, aH, bH) - yk;
+            if (!(w > 0.0 && h > 0.0)) {
+                w = aW + bW * ws.ew[eo + k];
+                h = aH + bH * ws.eh[eo + k];
             }
             ws.k[b] = k;
-            ws.geo[4 * b] = inverse ? outLeft : left;
-            ws.geo[4 * b + 1] = inverse ? outWidth : width;
-            ws.geo[4 * b + 2] = inverse ? left : outLeft;
-            ws.geo[4 * b + 3] = inverse ? width : outWidth;
+            ws.geo[4 * b] = xk;
+            ws.geo[4 * b + 1] = w;
+            ws.geo[4 * b + 2] = yk;
+            ws.geo[4 * b + 3] = h;
             if (local != null) {
                 local[i * LOCAL + 7] = invW;
                 local[i * LOCAL + 8] = invH;
@@ -311,10 +317,10 @@ final class RationalQuadraticKernel {
             xi = xi < 0.0 ? 0.0 : (xi > 1.0 ? 1.0 : xi);
             double omx = 1.0 - xi;
             double t = xi * omx;
-            double den = s + sum * t;
+            double rDen = 1.0 / (s + sum * t);
             double numer = d1 * xi * xi + 2.0 * s * t + d0 * omx * omx;
-            ws.ratio[b] = (s / den) * (s * numer / den);
-            put(pf, pd, i, inverse ? xk + w * xi : yk + h * (s * xi * xi + d0 * t) / den);
+            ws.ratio[b] = (s * rDen) * (s * rDen) * numer;
+            put(pf, pd, i, inverse ? xk + w * xi : yk + h * (s * xi * xi + d0 * t) * rDen);
             if (bin != null) {
                 bin[i] = k;
                 int l = i * LOCAL;
@@ -333,141 +339,6 @@ final class RationalQuadraticKernel {
         double sign = inverse ? -1.0 : 1.0;
         for (int i = start; i < end; i++) {
             put(pf, pd, e + i, ws.k[i - start] < 0 ? 0.0 : sign * ws.ratio[i - start]);
-        }
-    }
-
-    /**
-     * Gradients from the packed upstream gradient {@code g = [dL/dout; dL/dlogdet]}. Each output
-     * tensor may be null (that input needs no gradient); non-null ones must be zero-filled.
-     */
-    void backward(Tensor g, Tensor gIn, Tensor gW, Tensor gH, Tensor gD) {
-        long work = (long) rows * dim * bins * 8;
-        Parallel.forRange(rows, work, (from, to) -> {
-            for (int i = from * dim; i < to * dim; i++) {
-                backwardElement(i, g, gIn, gW, gH, gD);
-            }
-        });
-    }
-
-    private void backwardElement(int i, Tensor g, Tensor gIn, Tensor gW, Tensor gH, Tensor gD) {
-        float[] gf = g.floatData();
-        double[] gd = g.doubleData();
-        double gOut = get(gf, gd, i);
-        double gLd = get(gf, gd, rows * dim + i);
-        int k = bin[i];
-        if (k < 0) {
-            if (gIn != null) {
-                put(gIn.floatData(), gIn.doubleData(), i, gOut);
-            }
-            return;
-        }
-        int l = i * LOCAL;
-        double xi = local[l];
-        double w = local[l + 1];
-        double h = local[l + 2];
-        double d0 = local[l + 3];
-        double d1 = local[l + 4];
-        double rw = 1.0 / w;
-        double s = h * rw;
-        double omx = 1.0 - xi;
-        double t = xi * omx;
-        double sum = d0 + d1 - 2.0 * s;
-        double den = s + sum * t;
-        double rDen = 1.0 / den;
-        double rDen2 = rDen * rDen;
-        double a = s * xi * xi + d0 * t;
-        double numer = d1 * xi * xi + 2.0 * s * t + d0 * omx * omx;
-        double rNumer = 1.0 / numer;
-        double oneMinus2t = 1.0 - 2.0 * t;
-        double twoTOverDen = 2.0 * t * rDen;
-
-        double fXi = h * s * numer * rDen2;
-        double fS = h * (xi * xi * den - a * oneMinus2t) * rDen2;
-        double fH = a * rDen;
-        double fD0 = h * t * (den - a) * rDen2;
-        double fD1 = -h * a * t * rDen2;
-        double lXi = 2.0 * (d1 * xi + s * (1.0 - 2.0 * xi) - d0 * omx) * rNumer - 2.0 * sum * (1.0 - 2.0 * xi) * rDen;
-        double lS = 2.0 * w / h + 2.0 * t * rNumer - 2.0 * oneMinus2t * rDen;
-        double lD0 = omx * omx * rNumer - twoTOverDen;
-        double lD1 = xi * xi * rNumer - twoTOverDen;
-
-        double gInV;
-        double gXk;
-        double gWb;
-        double gYk;
-        double gHb;
-        double gS;
-        double gD0;
-        double gD1;
-        if (inverse) {
-            double q = (gOut * w - gLd * lXi) / fXi;
-            gInV = q;
-            gXk = gOut;
-            gWb = gOut * xi;
-            gYk = -q;
-            gHb = -q * fH;
-            gS = -gLd * lS - q * fS;
-            gD0 = -gLd * lD0 - q * fD0;
-            gD1 = -gLd * lD1 - q * fD1;
-        } else {
-            double gXi = gOut * fXi + gLd * lXi;
-            gInV = gXi * rw;
-            gXk = -gInV;
-            gWb = -gInV * xi;
-            gYk = gOut;
-            gHb = gOut * fH;
-            gS = gOut * fS + gLd * lS;
-            gD0 = gOut * fD0 + gLd * lD0;
-            gD1 = gOut * fD1 + gLd * lD1;
-        }
-        gHb += gS * rw;
-        gWb -= gS * s * rw;
-
-        if (gIn != null) {
-            put(gIn.floatData(), gIn.doubleData(), i, gInV);
-        }
-        int off = i * bins;
-        if (gW != null) {
-            softmaxBackward(expW, local[l + 7], off, k, twoB * scaleW * gXk, twoB * scaleW * gWb, gW.floatData(),
-                    gW.doubleData());
-        }
-        if (gH != null) {
-            softmaxBackward(expH, local[l + 8], off, k, twoB * scaleH * gYk, twoB * scaleH * gHb, gH.floatData(),
-                    gH.doubleData());
-        }
-        if (gD != null) {
-            int j0 = interiorOnly ? k - 1 : k;
-            int dOff = i * derivCount;
-            if (j0 >= 0) {
-                put(gD.floatData(), gD.doubleData(), dOff + j0, gD0 * local[l + 5]);
-            }
-            if (j0 + 1 < derivCount) {
-                put(gD.floatData(), gD.doubleData(), dOff + j0 + 1, gD1 * local[l + 6]);
-            }
-        }
-    }
-
-    /**
-     * Softmax backward for one element whose probabilities {@code p_j = exps_j * inv} feed the knot
-     * below bin {@code k} as a prefix sum (gradient {@code gPrefix} per member) and the bin size
-     * (gradient {@code gSize} on {@code p_k}): {@code gu_i = p_i (gp_i - sum_j p_j gp_j)}.
-     */
-    private void softmaxBackward(double[] exps, double inv, int off, int k, double gPrefix, double gSize, float[] f,
-            double[] d) {
-        double prefix = 0.0;
-        for (int j = off; j < off + k; j++) {
-            prefix += exps[j];
-        }
-        double ip = gPrefix * inv;
-        double is = gSize * inv;
-        double id = (ip * prefix + is * exps[off + k]) * inv;
-        double below = ip - id;
-        for (int j = off; j < off + k; j++) {
-            put(f, d, j, exps[j] * below);
-        }
-        put(f, d, off + k, exps[off + k] * (is - id));
-        for (int j = off + k + 1; j < off + bins; j++) {
-            put(f, d, j, -exps[j] * id);
         }
     }
 }

@@ -110,7 +110,7 @@ public final class SplineOps {
             Tensor gw = unnormWidths.requiresGrad() ? g.zerosLike(n, d, k) : null;
             Tensor gh = unnormHeights.requiresGrad() ? g.zerosLike(n, d, k) : null;
             Tensor gd = unnormDerivs.requiresGrad() ? g.zerosLike(n, d, kd) : null;
-            kernel.backward(g, gx, gw, gh, gd);
+            RationalQuadraticBackward.backward(kernel, g, gx, gw, gh, gd);
             return new Tensor[] {gx, gw, gh, gd};
         }, x, unnormWidths, unnormHeights, unnormDerivs);
         return new Variable[] {half(packed, 0, n, d), half(packed, 1, n, d)};
