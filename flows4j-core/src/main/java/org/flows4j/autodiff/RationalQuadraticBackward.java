@@ -130,12 +130,12 @@ final class RationalQuadraticBackward {
         }
         int off = i * bins;
         if (gW != null) {
-            softmaxBackward(bins, kn.expW, local[l + 7], off, k, kn.twoB * kn.scaleW * gXk, kn.twoB * kn.scaleW * gWb, gW.floatData(),
-                    gW.doubleData());
+            double c = kn.twoB * kn.scaleW;
+            softmaxBackward(bins, kn.expW, local[l + 7], off, k, c * gXk, c * gWb, gW.floatData(), gW.doubleData());
         }
         if (gH != null) {
-            softmaxBackward(bins, kn.expH, local[l + 8], off, k, kn.twoB * kn.scaleH * gYk, kn.twoB * kn.scaleH * gHb, gH.floatData(),
-                    gH.doubleData());
+            double c = kn.twoB * kn.scaleH;
+            softmaxBackward(bins, kn.expH, local[l + 8], off, k, c * gYk, c * gHb, gH.floatData(), gH.doubleData());
         }
         if (gD != null) {
             int j0 = kn.interiorOnly ? k - 1 : k;
