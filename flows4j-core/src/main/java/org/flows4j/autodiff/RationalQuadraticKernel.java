@@ -5,14 +5,10 @@ import org.flows4j.tensor.Parallel;
 import org.flows4j.tensor.Tensor;
 
 /**
- * The element kernels behind {@link SplineOps#rationalQuadratic}: one forward pass that normalizes
- * the bin parameters, finds the bin, evaluates the spline (or its inverse) and its log-derivative,
- * and saves what the backward pass needs; and the backward pass that turns the two upstream
- * gradients into gradients of the input and of the three unnormalized parameter tensors. All
- * arithmetic is in double whatever the tensor dtype; tensors are read and written in their own dtype.
- *
- * <p>{@link RationalQuadraticBackward} computes the gradients from what a recording forward pass
- * saves here.
+ * The forward kernel behind {@link SplineOps#rationalQuadratic}: one pass that normalizes the bin
+ * parameters, finds the bin, evaluates the spline (or its inverse) and its log-derivative, and saves
+ * what {@link RationalQuadraticBackward} needs. All arithmetic is in double whatever the tensor
+ * dtype; tensors are read and written in their own dtype.
  *
  * <p>Notation for one element in bin {@code k}: knots {@code (x_k, y_k)}, bin width {@code w},
  * height {@code h}, slope {@code s = h / w}, knot derivatives {@code d0 = d_k}, {@code d1 = d_{k+1}},
@@ -21,9 +17,9 @@ import org.flows4j.tensor.Tensor;
  * {@code y = F = y_k + h A / den}, {@code L = log dy/dx = log(s^2 N / den^2)}.
  *
  * <p>The forward pass runs over blocks of {@value #BLOCK} elements in phases, so that the
- * transcendental functions of a whole block go through {@link BulkMath} in one sweep: (1) shift each
- * parameter row by its maximum, exponentiate; (2) knots, bin, softplus arguments, exponentiate and
- * {@code log1p}; (3) evaluate, then one {@code log} for the log-derivatives.
+ * transcendental functions of a whole block go through {@link BulkMath} in one sweep: (1)
+ * exponentiate both parameter rows; (2) prefix sums, knots, bin, softplus arguments, then
+ * {@code exp} and {@code log1p} of those; (3) evaluate, then one {@code log} for the log-derivatives.
  *
  * <p>An instance belongs to one op call; it is written only during that call's forward pass and read
  * by its backward pass, so concurrent calls never share state.
@@ -112,7 +108,7 @@ final class RationalQuadraticKernel {
     /**
      * Evaluates every element; writes outputs to {@code packed[0, E)} and log-derivatives to
      * {@code packed[E, 2E)} ({@code E = rows * dim}). With {@code save}, keeps the softmax
-     * exponentials, bins and local scalars for {@link #backward}.
+     * exponentials, bins and local scalars for {@link RationalQuadraticBackward}.
      */
     void forward(Tensor x, Tensor uW, Tensor uH, Tensor uD, Tensor packed, boolean save) {
         int e = rows * dim;
@@ -137,7 +133,7 @@ final class RationalQuadraticKernel {
 
     /**
      * Phase 1: {@code ws.in}, {@code ws.k = -1} for tails, and {@code exp(u)} of both parameter rows
-     * of the block in one sweep each (unshifted; {@link #normalizer} repairs rows where that over- or
+     * of the block in one sweep each (unshifted; {@link #prefixSums} repairs rows where that over- or
      * underflows).
      */
     private void exponentiate(int start, int end, int base, Tensor xT, Tensor uW, Tensor uH, Workspace ws) {
