@@ -13,8 +13,8 @@ import org.flows4j.tensor.Tensor;
  * {@code h_k = 2B (minH + (1 - minH K) softmax(uH)_k)}; knots {@code x_0 = y_0 = -B},
  * {@code x_{k+1} = x_k + w_k}, {@code y_{k+1} = y_k + h_k}, except that the last knots are set to
  * exactly {@code B} (the last bin's size is {@code B - x_{K-1}}, equal in exact arithmetic), so
- * {@code ±B} map to {@code ±B} without rounding. Knot derivatives
- * {@code d = minD + softplus(uD + c)} with {@code c = log(exp(1 - minD) - 1)}, so an unnormalized
+ * the outer knots sit at exactly {@code ±B} and the spline meets the identity tails there. Knot
+ * derivatives {@code d = minD + softplus(uD + c)} with {@code c = log(exp(1 - minD) - 1)}, so an unnormalized
  * {@code 0} gives derivative exactly 1. With {@code uD} of size {@code K - 1} only the interior knots
  * are learned and {@code d_0 = d_K = 1}, matching the identity tails (continuous derivative at
  * {@code ±B}, as nflows' {@code tails='linear'}); with size {@code K + 1} all knots are learned and
@@ -46,11 +46,17 @@ import org.flows4j.tensor.Tensor;
  * blow up. Knot gradients reach {@code uW, uH} through the softmax Jacobian
  * {@code p_i (g_i - sum_j p_j g_j)} and {@code uD} through {@code softplus' = sigmoid}.
  *
- * <p>Cost: one pass over {@code N D K} parameters forward ({@code 2K} exponentials per element
- * inside {@code [-B, B]}, none in the tails) and one backward, split over rows with
- * {@link org.flows4j.tensor.Parallel#forRange} (bit-identical for any thread count). Arithmetic is
- * in double; tensors keep their dtype. With recording on, the forward pass keeps
- * {@code (2K + 7)} doubles per element for the backward pass.
+ * <p>Cost: one pass over {@code N D K} parameters forward ({@code 2K + 2} exponentials and 3
+ * logarithms per element, gathered per block of elements into {@link org.flows4j.tensor.BulkMath}
+ * sweeps, which use the Vector API when it is available) and one backward pass without
+ * transcendental functions; both split over rows with {@link org.flows4j.tensor.Parallel#forRange}
+ * (bit-identical for any thread count). Arithmetic is in double; tensors keep their dtype. With
+ * recording on, the forward pass keeps {@code 2K + 9} doubles and one int per element for the
+ * backward pass. The softmax exponentiates the raw parameters and falls back to the max-shifted
+ * form only for rows whose sum over- or underflows.
+ *
+ * <p>The two outputs are two views of one recorded node, so one backward kernel receives both
+ * gradients (a missing one counts as zero).
  */
 public final class SplineOps {
     private SplineOps() {
@@ -94,7 +100,8 @@ public final class SplineOps {
         x.value().requireSameDType(unnormHeights.value(), "rationalQuadratic");
         x.value().requireSameDType(unnormDerivs.value(), "rationalQuadratic");
         requireRange("tailBound", tailBound, tailBound > 0 && Double.isFinite(tailBound), "a finite value > 0");
-        requireRange("minBinWidth", minBinWidth, minBinWidth > 0 && minBinWidth * k <= 1, "in (0, 1/K = " + 1.0 / k + "]");
+        requireRange("minBinWidth", minBinWidth, minBinWidth > 0 && minBinWidth * k <= 1,
+                "in (0, 1/K = " + 1.0 / k + "]");
         requireRange("minBinHeight", minBinHeight, minBinHeight > 0 && minBinHeight * k <= 1,
                 "in (0, 1/K = " + 1.0 / k + "]");
         requireRange("minDerivative", minDerivative, minDerivative > 0 && minDerivative < 1, "in (0, 1)");
@@ -104,13 +111,14 @@ public final class SplineOps {
         boolean record = GradMode.isEnabled() && (x.requiresGrad() || unnormWidths.requiresGrad()
                 || unnormHeights.requiresGrad() || unnormDerivs.requiresGrad());
         Tensor packedValue = x.value().zerosLike(2, n, d);
-        kernel.forward(x.value(), unnormWidths.value(), unnormHeights.value(), unnormDerivs.value(), packedValue, record);
+        kernel.forward(x.value(), unnormWidths.value(), unnormHeights.value(), unnormDerivs.value(), packedValue,
+                record);
         Variable packed = Variable.fromOp("rationalQuadratic", packedValue, g -> {
             Tensor gx = x.requiresGrad() ? g.zerosLike(n, d) : null;
             Tensor gw = unnormWidths.requiresGrad() ? g.zerosLike(n, d, k) : null;
             Tensor gh = unnormHeights.requiresGrad() ? g.zerosLike(n, d, k) : null;
             Tensor gd = unnormDerivs.requiresGrad() ? g.zerosLike(n, d, kd) : null;
-            kernel.backward(g, gx, gw, gh, gd);
+            RationalQuadraticBackward.backward(kernel, g, gx, gw, gh, gd);
             return new Tensor[] {gx, gw, gh, gd};
         }, x, unnormWidths, unnormHeights, unnormDerivs);
         return new Variable[] {half(packed, 0, n, d), half(packed, 1, n, d)};
@@ -127,7 +135,8 @@ public final class SplineOps {
 
     private static void requireRange(String name, double value, boolean ok, String expected) {
         if (!ok) {
-            throw new IllegalArgumentException("rationalQuadratic: " + name + " must be " + expected + ", got " + value);
+            throw new IllegalArgumentException("rationalQuadratic: " + name + " must be " + expected + ", got "
+                    + value);
         }
     }
 

@@ -11,6 +11,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 import org.flows4j.autodiff.SplineOpsTest.Case;
 import org.flows4j.tensor.DType;
 import org.flows4j.tensor.Parallel;
@@ -169,6 +174,56 @@ class SplineOpsEdgeTest {
                 assertEquals(c.x().get(i), back[0].get(i), 1e-8, "round trip with extreme parameters");
             }
         }
+    }
+
+    /**
+     * Softmax is shift-invariant, so adding +-800 to a whole parameter row (where unshifted
+     * exponentials overflow or underflow) must not change outputs or gradients.
+     */
+    @Test
+    void parameterRowsShiftedFarIntoOverflowGiveTheSameResults() {
+        for (boolean inverse : new boolean[] {false, true}) {
+            Case c = randomCase(new Rng(75), 8, 3, 8, 7, 1.0);
+            Tensor w = c.w().copy();
+            Tensor h = c.h().copy();
+            for (int i = 0; i < w.numel(); i++) {
+                w.set(i, w.get(i) + ((i / 8) % 2 == 0 ? 800.0 : -800.0));
+                h.set(i, h.get(i) + ((i / 8) % 3 == 0 ? -760.0 : 720.0));
+            }
+            Case shifted = new Case(c.x(), w, h, c.d());
+            Tensor[] a = eval(c.x(), c, inverse);
+            Tensor[] b = eval(c.x(), shifted, inverse);
+            Tensor seed = Tensor.randn(new Rng(76), DType.FLOAT64, 8, 3);
+            Tensor[] ga = grads(c, inverse, seed, seed);
+            Tensor[] gb = grads(shifted, inverse, seed, seed);
+            for (int i = 0; i < c.x().numel(); i++) {
+                assertEquals(a[0].get(i), b[0].get(i), 1e-12, "output " + i);
+                assertEquals(a[1].get(i), b[1].get(i), 1e-10, "log-det " + i);
+            }
+            for (int p = 0; p < 4; p++) {
+                for (int i = 0; i < ga[p].numel(); i++) {
+                    assertEquals(ga[p].get(i), gb[p].get(i), 1e-9 * Math.max(1, Math.abs(ga[p].get(i))), "grad " + p);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aJvmWithoutTheVectorModuleGivesTheSameSpline() throws Exception {
+        String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                SplineScalarFallbackMain.class.getName()).redirectErrorStream(true).start();
+        String out;
+        try (InputStream in = p.getInputStream()) {
+            ByteArrayOutputStream buf = new ByteArrayOutputStream();
+            in.transferTo(buf);
+            out = buf.toString(StandardCharsets.UTF_8);
+        }
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child JVM did not finish");
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("vectorized=false"), out);
+        String line = out.substring(out.indexOf("max error ") + "max error ".length()).trim().split("\\s+")[0];
+        assertTrue(Double.parseDouble(line) < 1e-8, out);
     }
 
     @Test

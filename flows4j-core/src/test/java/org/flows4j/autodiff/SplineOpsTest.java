@@ -68,6 +68,26 @@ class SplineOpsTest {
     }
 
     @Test
+    void singleBinSplines() {
+        Case learned = randomCase(new Rng(13), 6, 2, 1, 2, 1.0);
+        Tensor[] out = eval(learned.x(), learned, false);
+        Tensor[] back = eval(out[0], learned, true);
+        for (int i = 0; i < 12; i++) {
+            double[] ref = learned.reference(i / 2, i % 2).forward(learned.x().get(i));
+            assertEquals(ref[0], out[0].get(i), 1e-12);
+            assertEquals(Math.log(ref[1]), out[1].get(i), 1e-10);
+            assertEquals(learned.x().get(i), back[0].get(i), 1e-10);
+        }
+        Case fixedEnds = randomCase(new Rng(14), 6, 2, 1, 0, 1.0);
+        Tensor[] identity = eval(fixedEnds.x(), fixedEnds, false);
+        for (int i = 0; i < 12; i++) {
+            assertEquals(fixedEnds.x().get(i), identity[0].get(i), 1e-14, "one bin with unit end slopes");
+            assertEquals(0.0, identity[1].get(i), 1e-14);
+        }
+        assertGradients(learned, false, 1e-6, "single bin");
+    }
+
+    @Test
     void inverseMatchesBisectionOnThePlainForward() {
         Case c = randomCase(new Rng(2), 16, 5, 8, 9, 1.5);
         Tensor[] out = eval(c.x(), c, true);

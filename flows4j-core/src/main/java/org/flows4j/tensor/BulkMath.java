@@ -1,0 +1,114 @@
+package org.flows4j.tensor;
+
+/**
+ * In-place element-wise {@code exp}, {@code log} and {@code log1p} over a range of a double array,
+ * for kernels that gather many arguments first and transform them in one sweep.
+ *
+ * <p>With module {@code jdk.incubator.vector} in the boot layer (and system property
+ * {@code flows4j.vector} not {@code false}) the sweep uses the Vector API's lane-wise
+ * transcendentals (SVML on x64, about 7x faster than {@link Math#exp} per element); otherwise a
+ * scalar loop over {@link Math#exp}, {@link Math#log} and a fast {@code log1p}. Both are accurate to
+ * about one ulp, but they are different functions, so results may differ in the last bit between the
+ * two. Within one implementation every element goes through the same operation sequence whatever
+ * its position in the range (the vector path masks the remainder instead of finishing it in scalar
+ * code), so callers stay bit-identical for any split of the work.
+ */
+public final class BulkMath {
+    /** The operations; implementations are stateless. */
+    interface Kernel {
+        void exp(double[] a, int from, int to);
+
+        void log(double[] a, int from, int to);
+
+        void log1p(double[] a, int from, int to);
+    }
+
+    private static final Kernel KERNEL = select();
+
+    private BulkMath() {
+    }
+
+    private static Kernel select() {
+        if ("false".equalsIgnoreCase(System.getProperty("flows4j.vector", "true").trim())
+                || !ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+            return ScalarKernel.INSTANCE;
+        }
+        try {
+            return (Kernel) Class.forName("org.flows4j.tensor.VectorBulkMath").getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return ScalarKernel.INSTANCE;
+        }
+    }
+
+    /** Whether the Vector API path is in use. */
+    public static boolean vectorized() {
+        return KERNEL != ScalarKernel.INSTANCE;
+    }
+
+    /** {@code a[i] = exp(a[i])} for {@code from <= i < to}. */
+    public static void exp(double[] a, int from, int to) {
+        check(a, from, to, "exp");
+        KERNEL.exp(a, from, to);
+    }
+
+    /** {@code a[i] = log(a[i])} for {@code from <= i < to} (NaN below 0, -Infinity at 0). */
+    public static void log(double[] a, int from, int to) {
+        check(a, from, to, "log");
+        KERNEL.log(a, from, to);
+    }
+
+    /** {@code a[i] = log(1 + a[i])} for {@code from <= i < to}, accurate also for tiny {@code a[i]}. */
+    public static void log1p(double[] a, int from, int to) {
+        check(a, from, to, "log1p");
+        KERNEL.log1p(a, from, to);
+    }
+
+    private static void check(double[] a, int from, int to, String op) {
+        if (from < 0 || to > a.length || from > to) {
+            throw new IndexOutOfBoundsException("BulkMath." + op + ": range [" + from + ", " + to
+                    + ") is not inside an array of length " + a.length);
+        }
+    }
+
+    /**
+     * {@code log(1 + u)} to a few ulps for {@code u > -1}, as {@code log(v) u / (v - 1)} with
+     * {@code v = fl(1 + u)}: the rounding of {@code v} cancels in the ratio (Goldberg's method).
+     * About twice as fast as {@link Math#log1p}, which the JIT does not intrinsify.
+     */
+    public static double log1p(double u) {
+        double v = 1.0 + u;
+        double m = v - 1.0;
+        return m == 0.0 ? u : Math.log(v) * (u / m);
+    }
+
+    /** The scalar loops. */
+    static final class ScalarKernel implements Kernel {
+        static final ScalarKernel INSTANCE = new ScalarKernel();
+
+        @Override
+        public void exp(double[] a, int from, int to) {
+            for (int i = from; i < to; i++) {
+                a[i] = Math.exp(a[i]);
+            }
+        }
+
+        @Override
+        public void log(double[] a, int from, int to) {
+            for (int i = from; i < to; i++) {
+                a[i] = Math.log(a[i]);
+            }
+        }
+
+        @Override
+        public void log1p(double[] a, int from, int to) {
+            for (int i = from; i < to; i++) {
+                a[i] = BulkMath.log1p(a[i]);
+            }
+        }
+    }
+
+    /** The kernel in use (tests compare it with the scalar one). */
+    static Kernel kernel() {
+        return KERNEL;
+    }
+}
