@@ -1,0 +1,101 @@
+package org.flows4j.flows;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.flows4j.distribution.StandardNormal;
+import org.flows4j.nn.MADE;
+import org.flows4j.tensor.Rng;
+import org.flows4j.transform.AdditiveTransformer;
+import org.flows4j.transform.AffineTransformer;
+import org.flows4j.transform.Composite;
+import org.flows4j.transform.ElementwiseTransformer;
+import org.flows4j.transform.LULinear;
+import org.flows4j.transform.Permutation;
+import org.flows4j.transform.RationalQuadraticTransformer;
+import org.flows4j.transform.Transform;
+import org.flows4j.transform.autoregressive.AutoregressiveTransform;
+import org.flows4j.transform.autoregressive.InverseAutoregressive;
+import org.flows4j.transform.coupling.ConditionerFactory;
+import org.flows4j.transform.coupling.CouplingMask;
+import org.flows4j.transform.coupling.CouplingTransform;
+
+/**
+ * Ready-made flows from a {@link FlowSpec}: NICE (Dinh et al. 2014, additive coupling), RealNVP
+ * (Dinh et al. 2016, affine coupling), MAF (Papamakarios et al. 2017, affine MADE), IAF (Kingma et
+ * al. 2016, the inverse of MAF), and the neural spline flows of Durkan et al. 2019 with
+ * rational-quadratic splines in coupling ({@code nsf}) or autoregressive ({@code nsf-ar}) form.
+ *
+ * <p>The transform is, data to latent,
+ * {@code step_1, mix, step_2, mix, ..., step_L}, where each {@code mix} reverses the features and,
+ * with {@link FlowSpec#luMixing()}, then applies a learnable {@link LULinear} starting at the identity.
+ * Coupling steps transform the second half of the features given the first ({@link CouplingMask#halfSplit});
+ * the reversal between steps lets every feature be transformed. Autoregressive steps use MADE in the
+ * natural order. Every conditioner's last layer starts at zero, so a new flow is the identity map and
+ * its density the standard normal. The same spec always builds the same initial weights.
+ *
+ * <p>Fast directions: coupling flows evaluate and sample in one pass each; MAF and {@code nsf-ar}
+ * evaluate densities in one pass per step and sample in {@code D}; IAF samples in one pass and
+ * evaluates densities of given points in {@code D}.
+ */
+public final class Flows {
+    /** Minimum spline bin width and height (fraction of the interval) and minimum knot derivative. */
+    public static final double SPLINE_MIN = 1e-3;
+
+    private Flows() {
+    }
+
+    /** Builds the flow described by {@code spec}, with its initial weights drawn from {@code spec.seed()}. */
+    public static Flow build(FlowSpec spec) {
+        Rng rng = new Rng(spec.seed());
+        List<Transform> steps = new ArrayList<>();
+        int d = spec.features();
+        for (int i = 0; i < spec.layers(); i++) {
+            if (i > 0) {
+                steps.add(Permutation.reverse(d));
+                if (spec.luMixing()) {
+                    steps.add(LULinear.identity(d, spec.dtype()));
+                }
+            }
+            steps.add(step(spec, rng));
+        }
+        Transform t = steps.size() == 1 ? steps.get(0) : new Composite(steps);
+        return new Flow(t, new StandardNormal(d, spec.dtype()));
+    }
+
+    private static Transform step(FlowSpec spec, Rng rng) {
+        int d = spec.features();
+        int c = spec.contextFeatures();
+        switch (spec.kind()) {
+            case "nice":
+                return coupling(spec, new AdditiveTransformer(), rng);
+            case "realnvp":
+                return coupling(spec, new AffineTransformer(), rng);
+            case "nsf":
+                return coupling(spec, spline(spec), rng);
+            case "maf":
+                return autoregressive(spec, new AffineTransformer(), rng);
+            case "iaf":
+                return new InverseAutoregressive(autoregressive(spec, new AffineTransformer(), rng));
+            case "nsf-ar":
+                return autoregressive(spec, spline(spec), rng);
+            default:
+                throw new IllegalArgumentException("Flows: unknown flow '" + spec.kind() + "' for D=" + d + ", C=" + c);
+        }
+    }
+
+    private static RationalQuadraticTransformer spline(FlowSpec spec) {
+        return new RationalQuadraticTransformer(spec.bins(), spec.tailBound(), SPLINE_MIN, SPLINE_MIN, SPLINE_MIN);
+    }
+
+    private static Transform coupling(FlowSpec spec, ElementwiseTransformer transformer, Rng rng) {
+        ConditionerFactory factory = ConditionerFactory.mlp(spec.hidden(), spec.activation(), spec.dtype(), rng);
+        return new CouplingTransform(CouplingMask.halfSplit(spec.features(), true), spec.contextFeatures(),
+                transformer, factory);
+    }
+
+    private static AutoregressiveTransform autoregressive(FlowSpec spec, ElementwiseTransformer transformer, Rng rng) {
+        MADE made = new MADE(spec.features(), spec.contextFeatures(), spec.hidden(), transformer.paramsPerFeature(),
+                spec.activation(), MADE.naturalOrder(spec.features()), true, spec.dtype(), rng);
+        return new AutoregressiveTransform(made, transformer);
+    }
+}
