@@ -1,0 +1,157 @@
+package org.flows4j.io;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+import org.flows4j.flows.Flow;
+import org.flows4j.flows.FlowSpec;
+import org.flows4j.flows.Flows;
+import org.flows4j.tensor.Tensor;
+
+/**
+ * The {@code .flow} model file: a zip holding {@code model.json} (format version, library version,
+ * the {@link FlowSpec}, the preprocessing, the column names and the training summary; see
+ * {@link ModelJson}) and {@code weights.safetensors} (the flow's state dict in the safetensors format,
+ * readable by Python's {@code safetensors}). Saving writes a temporary file in the target directory
+ * and renames it over the target, so a crash never leaves a half-written model. Loading checks the
+ * format version (a newer one is refused), rebuilds the flow from the spec, and checks every tensor's
+ * name, shape and dtype against it before copying the weights; a truncated or corrupted file fails
+ * with an {@link InvalidModelFileException} naming the file and the problem.
+ */
+public final class ModelFile {
+    /** The format version this build writes and the newest it reads. */
+    public static final int FORMAT_VERSION = 1;
+    /** The library version written into new files. */
+    public static final String LIBRARY_VERSION = "0.1.0-SNAPSHOT";
+    static final String JSON_ENTRY = "model.json";
+    static final String WEIGHTS_ENTRY = "weights.safetensors";
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private ModelFile() {
+    }
+
+    /** Writes {@code model} to {@code file} through a temporary file and an atomic rename. */
+    public static void save(FlowModel model, Path file) throws IOException {
+        byte[] bytes = encode(model);
+        Path dir = file.toAbsolutePath().getParent();
+        Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
+        try {
+            Files.write(tmp, bytes);
+            try {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** The bytes of a model file. */
+    public static byte[] encode(FlowModel model) throws IOException {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", "flows4j");
+        meta.put("format_version", Integer.toString(FORMAT_VERSION));
+        byte[] weights = SafeTensors.encode(model.flow().stateDict(), meta);
+        byte[] json = MAPPER.writeValueAsBytes(ModelJson.toJson(model, MAPPER));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(out)) {
+            put(zip, JSON_ENTRY, json);
+            put(zip, WEIGHTS_ENTRY, weights);
+        }
+        return out.toByteArray();
+    }
+
+    private static void put(ZipOutputStream zip, String name, byte[] data) throws IOException {
+        zip.putNextEntry(new ZipEntry(name));
+        zip.write(data);
+        zip.closeEntry();
+    }
+
+    /** Reads a model file. */
+    public static FlowModel load(Path file) throws IOException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(file.toString(), null, "model file not found");
+        }
+        return decode(bytes, file.toString());
+    }
+
+    /** Reads a model from the bytes of a model file; {@code source} names it in errors. */
+    public static FlowModel decode(byte[] bytes, String source) {
+        Map<String, byte[]> entries = unzip(bytes, source);
+        byte[] json = entries.get(JSON_ENTRY);
+        byte[] weights = entries.get(WEIGHTS_ENTRY);
+        if (json == null || weights == null) {
+            throw new InvalidModelFileException(source + ": not a flows4j model file; expected entries "
+                    + JSON_ENTRY + " and " + WEIGHTS_ENTRY + ", found " + entries.keySet());
+        }
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(json);
+        } catch (IOException e) {
+            throw new InvalidModelFileException(source + ": " + JSON_ENTRY + " is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (!(root instanceof ObjectNode)) {
+            throw new InvalidModelFileException(source + ": " + JSON_ENTRY + " must hold a JSON object");
+        }
+        ModelJson.checkVersion(root, source);
+        FlowSpec spec = ModelJson.spec(root, source);
+        Flow flow = Flows.build(spec);
+        Map<String, Tensor> tensors;
+        try {
+            tensors = SafeTensors.decode(weights, source + "!" + WEIGHTS_ENTRY).tensors();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidModelFileException(e.getMessage());
+        }
+        try {
+            flow.loadStateDict(tensors);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidModelFileException(source + ": the weights do not match the architecture " + spec + ": "
+                    + e.getMessage());
+        }
+        return new FlowModel(spec, flow, ModelJson.preprocessing(root, source), ModelJson.columns(root, "columns", source),
+                ModelJson.columns(root, "context_columns", source), ModelJson.summary(root, source));
+    }
+
+    private static Map<String, byte[]> unzip(byte[] bytes, String source) {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        try (ZipInputStream zip = new ZipInputStream(new java.io.ByteArrayInputStream(bytes))) {
+            ZipEntry e;
+            while ((e = zip.getNextEntry()) != null) {
+                out.put(e.getName(), readAll(zip));
+            }
+        } catch (ZipException e) {
+            throw new InvalidModelFileException(source + ": corrupted model file (" + e.getMessage() + ")");
+        } catch (IOException e) {
+            throw new InvalidModelFileException(source + ": truncated or unreadable model file (" + e + ")");
+        }
+        if (out.isEmpty()) {
+            throw new InvalidModelFileException(source + ": not a flows4j model file (not a zip, or empty)");
+        }
+        return out;
+    }
+
+    private static byte[] readAll(InputStream in) throws IOException {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        in.transferTo(buf);
+        return buf.toByteArray();
+    }
+}

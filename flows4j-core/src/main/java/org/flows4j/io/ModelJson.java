@@ -1,0 +1,286 @@
+package org.flows4j.io;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.flows4j.autodiff.Activation;
+import org.flows4j.data.Standardizer;
+import org.flows4j.flows.FlowSpec;
+import org.flows4j.tensor.DType;
+import org.flows4j.train.EpochStats;
+
+/**
+ * The {@code model.json} of a model file:
+ * <pre>
+ * { "format": "flows4j-model", "format_version": 1, "library_version": "...",
+ *   "spec": { "kind", "features", "context_features", "layers", "hidden": [..], "activation",
+ *             "bins", "tail_bound", "lu_mixing", "dtype", "seed" },
+ *   "preprocessing": { "standardize": {"mean": [..], "scale": [..]} | null,
+ *                      "context_standardize": {..} | null, "dequantize_levels": 0 },
+ *   "columns": [..], "context_columns": [..],
+ *   "training": { "data", "train_rows", "validation_rows", "test_rows", "best_epoch", "test_nll",
+ *                 "seconds", "seed", "threads",
+ *                 "epochs": [ {"epoch", "steps", "train_loss", "val_nll", "lr", "seconds"} ] } | null }
+ * </pre>
+ * Non-finite numbers (a NaN validation NLL) are written as {@code null}. Reading is strict: a missing
+ * field or one of the wrong type is an {@link InvalidModelFileException} naming the file and the field.
+ */
+final class ModelJson {
+    static final String FORMAT = "flows4j-model";
+
+    private ModelJson() {
+    }
+
+    static ObjectNode toJson(FlowModel m, ObjectMapper mapper) {
+        ObjectNode root = mapper.createObjectNode();
+        root.put("format", FORMAT);
+        root.put("format_version", ModelFile.FORMAT_VERSION);
+        root.put("library_version", ModelFile.LIBRARY_VERSION);
+        FlowSpec s = m.spec();
+        ObjectNode spec = root.putObject("spec");
+        spec.put("kind", s.kind());
+        spec.put("features", s.features());
+        spec.put("context_features", s.contextFeatures());
+        spec.put("layers", s.layers());
+        ArrayNode hidden = spec.putArray("hidden");
+        for (int h : s.hidden()) {
+            hidden.add(h);
+        }
+        spec.put("activation", s.activation().name().toLowerCase(Locale.ROOT));
+        spec.put("bins", s.bins());
+        spec.put("tail_bound", s.tailBound());
+        spec.put("lu_mixing", s.luMixing());
+        spec.put("dtype", s.dtype().name().toLowerCase(Locale.ROOT));
+        spec.put("seed", s.seed());
+        ObjectNode pre = root.putObject("preprocessing");
+        putStandardizer(pre, "standardize", m.preprocessing().data());
+        putStandardizer(pre, "context_standardize", m.preprocessing().context());
+        pre.put("dequantize_levels", m.preprocessing().dequantizeLevels());
+        m.columns().forEach(root.putArray("columns")::add);
+        m.contextColumns().forEach(root.putArray("context_columns")::add);
+        TrainingSummary t = m.summary();
+        if (t == null) {
+            root.putNull("training");
+            return root;
+        }
+        ObjectNode tr = root.putObject("training");
+        tr.put("data", t.data());
+        tr.put("train_rows", t.trainRows());
+        tr.put("validation_rows", t.validationRows());
+        tr.put("test_rows", t.testRows());
+        tr.put("best_epoch", t.bestEpoch());
+        putNumber(tr, "test_nll", t.testNll());
+        tr.put("seconds", t.seconds());
+        tr.put("seed", t.seed());
+        tr.put("threads", t.threads());
+        ArrayNode epochs = tr.putArray("epochs");
+        for (EpochStats e : t.epochs()) {
+            ObjectNode o = epochs.addObject();
+            o.put("epoch", e.epoch());
+            o.put("steps", e.steps());
+            putNumber(o, "train_loss", e.trainLoss());
+            putNumber(o, "val_nll", e.valNll());
+            o.put("lr", e.lr());
+            o.put("seconds", e.seconds());
+        }
+        return root;
+    }
+
+    private static void putNumber(ObjectNode o, String key, double v) {
+        if (Double.isFinite(v)) {
+            o.put(key, v);
+        } else {
+            o.putNull(key);
+        }
+    }
+
+    private static void putStandardizer(ObjectNode o, String key, Standardizer s) {
+        if (s == null) {
+            o.putNull(key);
+            return;
+        }
+        ObjectNode n = o.putObject(key);
+        ArrayNode mean = n.putArray("mean");
+        for (double v : s.mean()) {
+            mean.add(v);
+        }
+        ArrayNode scale = n.putArray("scale");
+        for (double v : s.scale()) {
+            scale.add(v);
+        }
+    }
+
+    static void checkVersion(JsonNode root, String source) {
+        String format = text(root, "format", source);
+        if (!FORMAT.equals(format)) {
+            throw new InvalidModelFileException(source + ": not a flows4j model (format '" + format + "', expected '"
+                    + FORMAT + "')");
+        }
+        int version = integer(root, "format_version", source);
+        if (version > ModelFile.FORMAT_VERSION) {
+            throw new InvalidModelFileException(source + ": written by a newer flows4j ("
+                    + text(root, "library_version", source) + ", format version " + version + "); this build ("
+                    + ModelFile.LIBRARY_VERSION + ") reads format versions up to " + ModelFile.FORMAT_VERSION);
+        }
+        if (version < 1) {
+            throw new InvalidModelFileException(source + ": format_version must be >= 1, got " + version);
+        }
+    }
+
+    static FlowSpec spec(JsonNode root, String source) {
+        JsonNode s = object(root, "spec", source);
+        JsonNode hidden = field(s, "hidden", source);
+        if (!hidden.isArray()) {
+            throw new InvalidModelFileException(source + ": spec.hidden must be an array of integers");
+        }
+        int[] h = new int[hidden.size()];
+        for (int i = 0; i < h.length; i++) {
+            if (!hidden.get(i).canConvertToInt() || !hidden.get(i).isIntegralNumber()) {
+                throw new InvalidModelFileException(source + ": spec.hidden[" + i + "] must be an integer");
+            }
+            h[i] = hidden.get(i).intValue();
+        }
+        try {
+            return new FlowSpec(text(s, "kind", source), integer(s, "features", source),
+                    integer(s, "context_features", source), integer(s, "layers", source), h,
+                    Activation.valueOf(text(s, "activation", source).toUpperCase(Locale.ROOT)), integer(s, "bins", source),
+                    number(s, "tail_bound", source), bool(s, "lu_mixing", source),
+                    DType.valueOf(text(s, "dtype", source).toUpperCase(Locale.ROOT)), longValue(s, "seed", source));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidModelFileException(source + ": invalid spec: " + e.getMessage());
+        }
+    }
+
+    static Preprocessing preprocessing(JsonNode root, String source) {
+        JsonNode p = object(root, "preprocessing", source);
+        try {
+            return new Preprocessing(standardizer(p, "standardize", source), standardizer(p, "context_standardize", source),
+                    integer(p, "dequantize_levels", source));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidModelFileException(source + ": invalid preprocessing: " + e.getMessage());
+        }
+    }
+
+    private static Standardizer standardizer(JsonNode p, String key, String source) {
+        JsonNode n = field(p, key, source);
+        if (n.isNull()) {
+            return null;
+        }
+        return new Standardizer(doubles(n, "mean", source), doubles(n, "scale", source));
+    }
+
+    static List<String> columns(JsonNode root, String key, String source) {
+        JsonNode a = field(root, key, source);
+        if (!a.isArray()) {
+            throw new InvalidModelFileException(source + ": " + key + " must be an array of strings");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode n : a) {
+            if (!n.isTextual()) {
+                throw new InvalidModelFileException(source + ": " + key + " must be an array of strings");
+            }
+            out.add(n.textValue());
+        }
+        return out;
+    }
+
+    static TrainingSummary summary(JsonNode root, String source) {
+        JsonNode t = field(root, "training", source);
+        if (t.isNull()) {
+            return null;
+        }
+        List<EpochStats> epochs = new ArrayList<>();
+        JsonNode list = field(t, "epochs", source);
+        if (!list.isArray()) {
+            throw new InvalidModelFileException(source + ": training.epochs must be an array");
+        }
+        for (JsonNode e : list) {
+            epochs.add(new EpochStats(integer(e, "epoch", source), longValue(e, "steps", source),
+                    nullableNumber(e, "train_loss", source), nullableNumber(e, "val_nll", source), number(e, "lr", source),
+                    number(e, "seconds", source)));
+        }
+        return new TrainingSummary(text(t, "data", source), integer(t, "train_rows", source),
+                integer(t, "validation_rows", source), integer(t, "test_rows", source), epochs,
+                integer(t, "best_epoch", source), nullableNumber(t, "test_nll", source), number(t, "seconds", source),
+                longValue(t, "seed", source), integer(t, "threads", source));
+    }
+
+    private static JsonNode field(JsonNode o, String key, String source) {
+        JsonNode n = o.get(key);
+        if (n == null) {
+            throw new InvalidModelFileException(source + ": model.json lacks the field '" + key + "'");
+        }
+        return n;
+    }
+
+    private static JsonNode object(JsonNode o, String key, String source) {
+        JsonNode n = field(o, key, source);
+        if (!n.isObject()) {
+            throw new InvalidModelFileException(source + ": '" + key + "' must be a JSON object");
+        }
+        return n;
+    }
+
+    private static String text(JsonNode o, String key, String source) {
+        JsonNode n = field(o, key, source);
+        if (!n.isTextual()) {
+            throw new InvalidModelFileException(source + ": '" + key + "' must be a string, got " + n.getNodeType());
+        }
+        return n.textValue();
+    }
+
+    private static int integer(JsonNode o, String key, String source) {
+        JsonNode n = field(o, key, source);
+        if (!n.isIntegralNumber() || !n.canConvertToInt()) {
+            throw new InvalidModelFileException(source + ": '" + key + "' must be an integer, got " + n);
+        }
+        return n.intValue();
+    }
+
+    private static long longValue(JsonNode o, String key, String source) {
+        JsonNode n = field(o, key, source);
+        if (!n.isIntegralNumber() || !n.canConvertToLong()) {
+            throw new InvalidModelFileException(source + ": '" + key + "' must be an integer, got " + n);
+        }
+        return n.longValue();
+    }
+
+    private static double number(JsonNode o, String key, String source) {
+        JsonNode n = field(o, key, source);
+        if (!n.isNumber()) {
+            throw new InvalidModelFileException(source + ": '" + key + "' must be a number, got " + n);
+        }
+        return n.doubleValue();
+    }
+
+    private static double nullableNumber(JsonNode o, String key, String source) {
+        return field(o, key, source).isNull() ? Double.NaN : number(o, key, source);
+    }
+
+    private static boolean bool(JsonNode o, String key, String source) {
+        JsonNode n = field(o, key, source);
+        if (!n.isBoolean()) {
+            throw new InvalidModelFileException(source + ": '" + key + "' must be true or false, got " + n);
+        }
+        return n.booleanValue();
+    }
+
+    private static double[] doubles(JsonNode o, String key, String source) {
+        JsonNode n = field(o, key, source);
+        if (!n.isArray()) {
+            throw new InvalidModelFileException(source + ": '" + key + "' must be an array of numbers");
+        }
+        double[] out = new double[n.size()];
+        for (int i = 0; i < out.length; i++) {
+            if (!n.get(i).isNumber()) {
+                throw new InvalidModelFileException(source + ": '" + key + "[" + i + "]' must be a number");
+            }
+            out[i] = n.get(i).doubleValue();
+        }
+        return out;
+    }
+}

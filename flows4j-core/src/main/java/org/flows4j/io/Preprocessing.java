@@ -1,0 +1,30 @@
+package org.flows4j.io;
+
+import org.flows4j.data.Standardizer;
+
+/**
+ * What is done to raw rows before the flow sees them, saved with the model so that densities and
+ * samples are in the original data units. With {@code u = (x - mean) / scale} (the standardizer),
+ * {@code log p_data(x) = log p_flow(u) - sum_j log scale_j}; samples are mapped back with
+ * {@code x = mean + scale * u}. Context columns, when present, are standardized the same way (no log-det:
+ * the density is over {@code x}, not the context).
+ *
+ * @param data            standardizer of the data columns, or null to use rows as they are
+ * @param context         standardizer of the context columns, or null
+ * @param dequantizeLevels for integer data (such as 8-bit pixels), the number of levels {@code L} of
+ *                        uniform dequantization applied during training; 0 for continuous data.
+ *                        Bits per dimension are reported for {@code L > 0}
+ */
+public record Preprocessing(Standardizer data, Standardizer context, int dequantizeLevels) {
+    /** Checks the level count. */
+    public Preprocessing {
+        if (dequantizeLevels < 0) {
+            throw new IllegalArgumentException("Preprocessing: dequantizeLevels must be >= 0, got " + dequantizeLevels);
+        }
+    }
+
+    /** No preprocessing at all. */
+    public static Preprocessing none() {
+        return new Preprocessing(null, null, 0);
+    }
+}
