@@ -1,0 +1,33 @@
+package org.flows4j.io;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Writes a whole file or nothing: the bytes go to a temporary file in the target's directory, which is
+ * then renamed over the target (atomically where the file system allows). A failure at any point
+ * leaves the previous file, if any, untouched and removes the temporary file.
+ */
+public final class AtomicWrite {
+    private AtomicWrite() {
+    }
+
+    /** Replaces {@code file} with {@code bytes}. */
+    public static void write(Path file, byte[] bytes) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
+        try {
+            Files.write(tmp, bytes);
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}
