@@ -1,19 +1,67 @@
 package org.flows4j.cli;
 
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.flows4j.data.Toys;
+import org.flows4j.io.FlowModel;
+import org.flows4j.tensor.Rng;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code flows4j demo}: will train a neural spline flow on the two-moons toy and write its pictures.
- * Until the flows and CLI issues land it says so and exits 0.
+ * {@code flows4j demo}: trains a neural spline flow (5 coupling steps, conditioners [64, 64], 8 bins)
+ * on 50,000 points of toy:moons (80% for training), then writes {@code model.flow}, {@code density.png} (the learned density
+ * with held-out data on top) and {@code samples.png} (samples beside data), and prints the test NLL beside
+ * the true entropy of the moons distribution, 2.391 nats.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Train a neural spline flow on toy:moons and write density.png, samples.png, model.flow.")
-public final class DemoCommand implements Callable<Integer> {
+final class DemoCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--out", defaultValue = "demo", description = "Directory for the outputs (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--threads", defaultValue = "0", description = "Kernel threads; 0 uses every processor (default).")
+    int threads;
+
     @Override
-    public Integer call() {
-        System.out.println("flows4j demo: the engine is built; the demo arrives with the CLI issue "
-                + "(training, model files and plots).");
+    public Integer call() throws Exception {
+        PrintWriter w = spec.commandLine().getOut();
+        Files.createDirectories(out);
+        TrainCommand train = new TrainCommand();
+        train.spec = spec;
+        train.data = "toy:moons";
+        train.flow = "nsf";
+        train.layers = 5;
+        train.hidden = new int[] {64, 64};
+        train.bins = 8;
+        train.tailBound = 4;
+        train.epochs = 0;
+        train.batch = 512;
+        train.lr = 5e-3;
+        train.valFraction = 0.1;
+        train.testFraction = 0.1;
+        train.patience = 10;
+        train.seed = 0;
+        train.threads = threads;
+        train.rows = 50_000;
+        train.out = out.resolve("model.flow");
+        FlowModel m = train.train(w);
+        double[][] heldOut = Toys.generate("moons", 2000, 99);
+        Plots.density2d(out.resolve("density.png"), g -> m.logProb(g, null), heldOut, "NSF on moons: density and data");
+        Plots.scatter(out.resolve("samples.png"), m.sample(2000, null, new Rng(1)), heldOut, "NSF samples and data");
+        double entropy = Toys.entropy("moons").orElseThrow();
+        double nll = m.summary().testNll();
+        w.printf(Locale.ROOT, "test NLL %.4f nats; true entropy %.3f nats; gap %.4f%n", nll, entropy, nll - entropy);
+        w.printf(Locale.ROOT, "wrote %s, %s, %s%n", out.resolve("model.flow"), out.resolve("density.png"),
+                out.resolve("samples.png"));
         return 0;
     }
 }

@@ -1,0 +1,74 @@
+package org.flows4j.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.flows4j.io.FlowModel;
+import org.flows4j.tensor.Rng;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code flows4j plot}: for a 2-D model, a heat map of its density with data (or, without {@code --data},
+ * samples) on top; for more dimensions, a pair plot of samples against data; with
+ * {@code --training-curve}, the training loss and validation NLL per epoch from the model's summary.
+ */
+@Command(name = "plot", mixinStandardHelpOptions = true, description = "Plot a model's density, samples or training curve as PNG.")
+final class PlotCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, description = "A model file written by train.")
+    Path model;
+
+    @Option(names = "--out", required = true, description = "The PNG file to write.")
+    Path out;
+
+    @Option(names = "--data", description = "Data to overlay or compare with (file.csv, file.idx[.gz] or toy:NAME).")
+    String data;
+
+    @Option(names = "--training-curve", description = "Plot the training curve instead.")
+    boolean trainingCurve;
+
+    @Option(names = "-n", defaultValue = "2000", description = "Samples to draw (default: ${DEFAULT-VALUE}).")
+    int n;
+
+    @Option(names = "--context", split = ",", description = "Context values for a conditional model.")
+    double[] context;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the samples (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Override
+    public Integer call() throws Exception {
+        Options.requireWritableTarget(out);
+        Options.requirePositive("-n", n);
+        FlowModel m = ModelOptions.load(model);
+        if (trainingCurve) {
+            if (m.summary() == null || m.summary().epochs().isEmpty()) {
+                throw new IllegalArgumentException(model + " holds no training history to plot");
+            }
+            Plots.trainingCurve(out, m.summary().epochs());
+            return 0;
+        }
+        double[][] samples = m.sample(n, context, new Rng(seed));
+        double[][] rows = data == null ? null : ModelOptions.rowsFor(m, data, n, seed + 1).x();
+        if (m.spec().features() == 2) {
+            double[][] ctx = context == null ? null : new double[][] {context};
+            Plots.density2d(out, grid -> m.logProb(grid, ctx == null ? null : repeat(ctx[0], grid.length)),
+                    rows != null ? rows : samples, m.spec().kind() + (rows != null ? " density with data" : " density with samples"));
+        } else {
+            Plots.pairPlot(out, samples, rows, m.columns().toArray(new String[0]));
+        }
+        return 0;
+    }
+
+    private static double[][] repeat(double[] row, int n) {
+        double[][] out = new double[n][];
+        for (int i = 0; i < n; i++) {
+            out[i] = row;
+        }
+        return out;
+    }
+}

@@ -1,0 +1,188 @@
+package org.flows4j.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.flows4j.autodiff.Activation;
+import org.flows4j.data.Dequantizer;
+import org.flows4j.data.Split;
+import org.flows4j.data.Standardizer;
+import org.flows4j.flows.FlowSpec;
+import org.flows4j.io.FlowModel;
+import org.flows4j.io.ModelFile;
+import org.flows4j.io.Preprocessing;
+import org.flows4j.io.TrainingSummary;
+import org.flows4j.tensor.DType;
+import org.flows4j.tensor.Parallel;
+import org.flows4j.tensor.Rng;
+import org.flows4j.tensor.Tensor;
+import org.flows4j.train.TrainConfig;
+import org.flows4j.train.TrainData;
+import org.flows4j.train.TrainResult;
+import org.flows4j.train.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code flows4j train}: fits a ready-made flow to a data set by maximum likelihood and saves it. The rows
+ * are split (seeded) into training, validation and test parts; the standardization is fitted on the
+ * training part and saved with the model, so every reported NLL is in the data's own units. Integer
+ * image data (IDX unsigned bytes) is dequantized once, before the split, to {@code (x + u) / 256} with
+ * {@code u ~ U[0, 1)}; its NLL is on that [0, 1) scale and its bits per dimension count the 256 levels.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Train a flow on a CSV, IDX or toy data set.")
+final class TrainCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data", required = true, description = "file.csv, file.idx[.gz] or toy:NAME (moons, circles, "
+            + "8gaussians, checkerboard, 2spirals, pinwheel).")
+    String data;
+
+    @Option(names = "--flow", defaultValue = "nsf", description = "nice, realnvp, maf, iaf, nsf or nsf-ar (default: ${DEFAULT-VALUE}).")
+    String flow;
+
+    @Option(names = "--layers", defaultValue = "5", description = "Coupling or autoregressive steps (default: ${DEFAULT-VALUE}).")
+    int layers;
+
+    @Option(names = "--hidden", defaultValue = "64,64", split = ",", description = "Hidden widths of each conditioner (default: ${DEFAULT-VALUE}).")
+    int[] hidden;
+
+    @Option(names = "--bins", defaultValue = "8", description = "Spline bins (default: ${DEFAULT-VALUE}).")
+    int bins;
+
+    @Option(names = "--tail-bound", defaultValue = "4", description = "Spline interval [-B, B] in standardized units (default: ${DEFAULT-VALUE}).")
+    double tailBound;
+
+    @Option(names = "--lu", description = "Add an LU-parameterized linear layer between steps.")
+    boolean lu;
+
+    @Option(names = "--epochs", defaultValue = "0", description = "Epochs; 0 picks about 3,000 steps, within 5..300 epochs (default).")
+    int epochs;
+
+    @Option(names = "--batch", defaultValue = "512", description = "Rows per step (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--lr", defaultValue = "5e-3", description = "Peak learning rate, cosine decay (default: ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--weight-decay", defaultValue = "0", description = "AdamW weight decay; 0 uses Adam (default).")
+    double weightDecay;
+
+    @Option(names = "--val-fraction", defaultValue = "0.1", description = "Validation share of the rows (default: ${DEFAULT-VALUE}).")
+    double valFraction;
+
+    @Option(names = "--test-fraction", defaultValue = "0.1", description = "Test share of the rows (default: ${DEFAULT-VALUE}).")
+    double testFraction;
+
+    @Option(names = "--patience", defaultValue = "10", description = "Early-stopping patience in epochs; 0 turns it off (default: ${DEFAULT-VALUE}).")
+    int patience;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the split, the initial weights and the shuffling (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--threads", defaultValue = "0", description = "Kernel threads; 0 uses every processor (default).")
+    int threads;
+
+    @Option(names = "--rows", defaultValue = "20000", description = "Rows to generate for toy data (default: ${DEFAULT-VALUE}).")
+    int rows;
+
+    @Option(names = "--columns", split = ",", description = "CSV data columns (names, or 0-based indices); default: all but the context.")
+    List<String> columns = List.of();
+
+    @Option(names = "--context-columns", split = ",", description = "CSV columns to condition on (names or 0-based indices).")
+    List<String> contextColumns = List.of();
+
+    @Option(names = "--out", required = true, description = "The model file to write (.flow).")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter w = spec.commandLine().getOut();
+        FlowModel model = train(w);
+        w.printf(Locale.ROOT, "saved %s%n", out);
+        return 0;
+    }
+
+    FlowModel train(PrintWriter w) throws Exception {
+        Options.requireWritableTarget(out);
+        Options.setThreads(threads);
+        if (!(valFraction >= 0 && testFraction >= 0 && valFraction + testFraction < 1)) {
+            throw new IllegalArgumentException("--val-fraction and --test-fraction must be >= 0 with a sum below 1, got "
+                    + valFraction + " and " + testFraction);
+        }
+        Options.requirePositive("--rows", rows);
+        Dataset d = DataLoader.load(data, columns, contextColumns, rows, seed);
+        int features = d.features();
+        int contextFeatures = d.contextColumns().size();
+        double[][] x = d.x();
+        if (d.levels() > 0) {
+            x = new Dequantizer(d.levels()).dequantize(x, new Rng(seed ^ 0x5DEECE66DL));
+        }
+        Split split = Split.of(Rows.join(x, d.context()), 1 - valFraction - testFraction, valFraction, seed);
+        if (split.train().length < 2) {
+            throw new IllegalArgumentException(data + ": too few rows to train on (" + split.train().length
+                    + " after the split); need at least 2");
+        }
+        double[][] trainX = Rows.columns(split.train(), 0, features);
+        Standardizer sx = Standardizer.fit(trainX);
+        Standardizer sc = contextFeatures == 0 ? null
+                : Standardizer.fit(Rows.columns(split.train(), features, features + contextFeatures));
+        Preprocessing pre = new Preprocessing(sx, sc, d.levels());
+        FlowSpec fs = new FlowSpec(flow, features, contextFeatures, layers, hidden, Activation.RELU, bins, tailBound, lu,
+                DType.FLOAT32, seed);
+        FlowModel model = new FlowModel(fs, org.flows4j.flows.Flows.build(fs), pre, d.columns(), d.contextColumns(), null);
+        TrainData td = new TrainData(tensor(sx.forward(trainX)), context(split.train(), features, sc),
+                split.validation().length == 0 ? null : tensor(sx.forward(Rows.columns(split.validation(), 0, features))),
+                split.validation().length == 0 ? null : context(split.validation(), features, sc));
+        int perEpoch = (split.train().length + batch - 1) / Math.max(1, batch);
+        int e = epochs > 0 ? epochs : Math.max(5, Math.min(300, (3000 + perEpoch - 1) / perEpoch));
+        TrainConfig cfg = TrainConfig.defaults().withEpochs(e).withBatchSize(batch).withLearningRate(lr)
+                .withWeightDecay(weightDecay).withPatience(split.validation().length == 0 ? 0 : patience).withSeed(seed);
+        w.printf(Locale.ROOT, "training %s on %s: %d train / %d validation / %d test rows, %d features%s, %d parameters%n",
+                fs, data, split.train().length, split.validation().length, split.test().length, features,
+                contextFeatures > 0 ? " + " + contextFeatures + " context" : "", model.flow().numParameters());
+        w.flush();
+        long t0 = System.nanoTime();
+        TrainResult r;
+        try (TrainProgress progress = new TrainProgress(Options.printStream(w),
+                System.console() != null && w == spec.commandLine().getOut())) {
+            r = new Trainer(cfg).fit(model.flow(), td, progress);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double testNll = Double.NaN;
+        if (split.test().length > 0) {
+            double[][] tx = Rows.columns(split.test(), 0, features);
+            double[][] tc = contextFeatures == 0 ? null : Rows.columns(split.test(), features, features + contextFeatures);
+            double[] lp = model.logProb(tx, tc);
+            double sum = 0;
+            for (double v : lp) {
+                sum -= v;
+            }
+            testNll = sum / lp.length;
+        }
+        FlowModel done = model.withSummary(new TrainingSummary(data, split.train().length, split.validation().length,
+                split.test().length, r.history(), r.bestEpoch(), testNll, seconds, seed, Parallel.threads()));
+        ModelFile.save(done, out);
+        w.printf(Locale.ROOT, "%d epochs (best %d%s) in %.1f s; test NLL %.4f nats (%.4f bits/dim)%n", r.history().size(),
+                r.bestEpoch(), r.stoppedEarly() ? ", stopped early" : "", seconds, testNll,
+                Dequantizer.bitsPerDim(testNll, features, Math.max(1, d.levels())));
+        return done;
+    }
+
+    private static Tensor tensor(double[][] rows) {
+        return Tensor.of(rows).to(DType.FLOAT32);
+    }
+
+    private static Tensor context(double[][] joined, int features, Standardizer sc) {
+        if (sc == null) {
+            return null;
+        }
+        return tensor(sc.forward(Rows.columns(joined, features, features + sc.numColumns())));
+    }
+}
