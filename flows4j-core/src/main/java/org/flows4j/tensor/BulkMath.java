@@ -4,14 +4,14 @@ package org.flows4j.tensor;
  * In-place element-wise {@code exp}, {@code log} and {@code log1p} over a range of a double array,
  * for kernels that gather many arguments first and transform them in one sweep.
  *
- * <p>With module {@code jdk.incubator.vector} in the boot layer (and system property
- * {@code flows4j.vector} not {@code false}) the sweep uses the Vector API's lane-wise
- * transcendentals (SVML on x64, about 7x faster than {@link Math#exp} per element); otherwise a
- * scalar loop over {@link Math#exp}, {@link Math#log} and a fast {@code log1p}. Both are accurate to
- * about one ulp, but they are different functions, so results may differ in the last bit between the
- * two. Within one implementation every element goes through the same operation sequence whatever
- * its position in the range (the vector path masks the remainder instead of finishing it in scalar
- * code), so callers stay bit-identical for any split of the work.
+ * <p>By default the sweep is a scalar loop over {@link Math#exp}, {@link Math#log} and a fast
+ * {@code log1p}, which give the same bits in interpreted and compiled code, so callers are
+ * bit-identical for any split of the work and any thread count. With system property
+ * {@code flows4j.fastMath=true} and module {@code jdk.incubator.vector} in the boot layer, the sweep
+ * uses the Vector API's lane-wise transcendentals instead (SVML on x64, several times faster per
+ * element). That path is opt-in because its results can differ in the last bit between the
+ * interpreter's fallback and the JIT-compiled intrinsic, so the same input may give different bits
+ * before and after warm-up: a run is then no longer reproducible bit for bit across thread counts.
  */
 public final class BulkMath {
     /** The operations; implementations are stateless. */
@@ -29,8 +29,7 @@ public final class BulkMath {
     }
 
     private static Kernel select() {
-        if ("false".equalsIgnoreCase(System.getProperty("flows4j.vector", "true").trim())
-                || !ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+        if (!Boolean.getBoolean("flows4j.fastMath") || !ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
             return ScalarKernel.INSTANCE;
         }
         try {
@@ -40,7 +39,7 @@ public final class BulkMath {
         }
     }
 
-    /** Whether the Vector API path is in use. */
+    /** Whether the opt-in Vector API path is in use. */
     public static boolean vectorized() {
         return KERNEL != ScalarKernel.INSTANCE;
     }

@@ -14,6 +14,13 @@ class BulkMathTest {
 
     private static final BulkMath.Kernel SCALAR = BulkMath.ScalarKernel.INSTANCE;
 
+    /** The scalar kernel, the one in use, and the opt-in vector kernel when the module is present. */
+    private static BulkMath.Kernel[] kernels() {
+        boolean module = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+        return module ? new BulkMath.Kernel[] {SCALAR, BulkMath.kernel(), new VectorBulkMath()}
+                : new BulkMath.Kernel[] {SCALAR, BulkMath.kernel()};
+    }
+
     private static double[] values(long seed, int n, double lo, double hi) {
         Rng rng = new Rng(seed);
         double[] v = new double[n];
@@ -24,7 +31,7 @@ class BulkMathTest {
     }
 
     private static void assertWithinUlps(DoubleUnaryOperator exact, Sweep sweep, double[] v, int ulps, String what) {
-        for (BulkMath.Kernel k : new BulkMath.Kernel[] {SCALAR, BulkMath.kernel()}) {
+        for (BulkMath.Kernel k : kernels()) {
             double[] a = v.clone();
             sweep.apply(k, a, 0, a.length);
             for (int i = 0; i < v.length; i++) {
@@ -46,7 +53,7 @@ class BulkMathTest {
 
     @Test
     void specialValues() {
-        for (BulkMath.Kernel k : new BulkMath.Kernel[] {SCALAR, BulkMath.kernel()}) {
+        for (BulkMath.Kernel k : kernels()) {
             double[] e = {Double.NEGATIVE_INFINITY, -800, 0};
             k.exp(e, 0, 3);
             assertEquals(0.0, e[0]);
@@ -83,10 +90,9 @@ class BulkMathTest {
     }
 
     @Test
-    void theVectorPathIsUsedExactlyWhenTheModuleIsPresent() {
+    void theVectorPathIsUsedOnlyWhenAskedForAndTheModuleIsPresent() {
         boolean module = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-        boolean forcedOff = "false".equalsIgnoreCase(System.getProperty("flows4j.vector", "true").trim());
-        assertEquals(module && !forcedOff, BulkMath.vectorized());
+        assertEquals(module && Boolean.getBoolean("flows4j.fastMath"), BulkMath.vectorized());
     }
 
     @Test
