@@ -1,16 +1,19 @@
 package org.flows4j.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import org.flows4j.autodiff.Activation;
 import org.flows4j.data.Dequantizer;
 import org.flows4j.data.Split;
 import org.flows4j.data.Standardizer;
 import org.flows4j.flows.FlowSpec;
+import org.flows4j.io.CheckpointFile;
 import org.flows4j.io.FlowModel;
 import org.flows4j.io.ModelFile;
 import org.flows4j.io.Preprocessing;
@@ -19,9 +22,12 @@ import org.flows4j.tensor.DType;
 import org.flows4j.tensor.Parallel;
 import org.flows4j.tensor.Rng;
 import org.flows4j.tensor.Tensor;
+import org.flows4j.train.EpochStats;
 import org.flows4j.train.TrainConfig;
 import org.flows4j.train.TrainData;
+import org.flows4j.train.TrainListener;
 import org.flows4j.train.TrainResult;
+import org.flows4j.train.TrainState;
 import org.flows4j.train.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -101,6 +107,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "The model file to write (.flow).")
     Path out;
 
+    @Option(names = "--checkpoint", description = "Write a checkpoint to this file after every epoch.")
+    Path checkpoint;
+
+    @Option(names = "--resume", description = "Continue the run saved in this checkpoint (same data and options).")
+    Path resume;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter w = spec.commandLine().getOut();
@@ -111,6 +123,9 @@ final class TrainCommand implements Callable<Integer> {
 
     FlowModel train(PrintWriter w) throws Exception {
         Options.requireWritableTarget(out);
+        if (checkpoint != null) {
+            Options.requireWritableTarget(checkpoint);
+        }
         Options.setThreads(threads);
         if (!(valFraction >= 0 && testFraction >= 0 && valFraction + testFraction < 1)) {
             throw new IllegalArgumentException("--val-fraction and --test-fraction must be >= 0 with a sum below 1, got "
@@ -152,7 +167,8 @@ final class TrainCommand implements Callable<Integer> {
         TrainResult r;
         try (TrainProgress progress = new TrainProgress(Options.printStream(w),
                 System.console() != null && w == spec.commandLine().getOut())) {
-            r = new Trainer(cfg).fit(model.flow(), td, progress);
+            TrainState start = resume == null ? null : CheckpointFile.load(resume);
+            r = new Trainer(cfg).fit(model.flow(), td, checkpoint == null ? progress : withCheckpoints(progress), start);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         double testNll = Double.NaN;
@@ -173,6 +189,30 @@ final class TrainCommand implements Callable<Integer> {
                 r.bestEpoch(), r.stoppedEarly() ? ", stopped early" : "", seconds, testNll,
                 Dequantizer.bitsPerDim(testNll, features, Math.max(1, d.levels())));
         return done;
+    }
+
+    private TrainListener withCheckpoints(TrainListener progress) {
+        return new TrainListener() {
+            @Override
+            public void onStart(long totalSteps, int stepsPerEpoch) {
+                progress.onStart(totalSteps, stepsPerEpoch);
+            }
+
+            @Override
+            public void onStep(int epoch, long step, double loss) {
+                progress.onStep(epoch, step, loss);
+            }
+
+            @Override
+            public void onEpochEnd(EpochStats stats, Supplier<TrainState> state) {
+                progress.onEpochEnd(stats, state);
+                try {
+                    CheckpointFile.save(state.get(), checkpoint);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot write the checkpoint " + checkpoint + ": " + e.getMessage(), e);
+                }
+            }
+        };
     }
 
     private static Tensor tensor(double[][] rows) {

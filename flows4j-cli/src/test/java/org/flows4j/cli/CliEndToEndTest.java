@@ -151,6 +151,27 @@ class CliEndToEndTest {
     }
 
     @Test
+    void trainWritesACheckpointThatResumes() throws IOException {
+        Path ckpt = dir.resolve("run.ckpt");
+        Path first = dir.resolve("first.flow");
+        Path second = dir.resolve("second.flow");
+        String[] common = {"train", "--data", "toy:8gaussians", "--rows", "1000", "--flow", "realnvp", "--layers", "2",
+            "--hidden", "8", "--epochs", "3", "--threads", "1"};
+        assertEquals(0, run(concat(common, "--checkpoint", ckpt.toString(), "--out", first.toString())).code());
+        Run r = run(concat(common, "--resume", ckpt.toString(), "--out", second.toString()));
+        assertEquals(0, r.code(), r.err());
+        double[][] probe = {{0.1, 0.2}, {2.0, -2.0}};
+        assertArrayEquals(ModelFile.load(first).logProb(probe, null), ModelFile.load(second).logProb(probe, null), 0.0,
+                "resuming a finished run keeps its best weights");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void aFailedCommandNeverOverwritesAnExistingFile() throws IOException {
         Path existing = dir.resolve("keep.flow");
         Files.write(existing, new byte[] {1, 2, 3});
