@@ -151,6 +151,37 @@ class CliEndToEndTest {
     }
 
     @Test
+    void aConditionalThreeColumnModelFromCsvScoresAndPlotsPairs() throws IOException {
+        StringBuilder csv = new StringBuilder("a,label,b,c,temp\n");
+        org.flows4j.tensor.Rng rng = new org.flows4j.tensor.Rng(5);
+        for (int i = 0; i < 600; i++) {
+            double t = rng.nextGaussian();
+            csv.append(t + rng.nextGaussian() * 0.3).append(",x,").append(-t).append(',')
+                    .append(rng.nextGaussian()).append(',').append(t).append('\n');
+        }
+        Path data = dir.resolve("table.csv");
+        Files.writeString(data, csv);
+        Path m = dir.resolve("cond.flow");
+        Run r = run("train", "--data", data.toString(), "--columns", "a,b,c", "--context-columns", "temp", "--flow", "maf",
+                "--layers", "2", "--hidden", "8", "--epochs", "3", "--out", m.toString());
+        assertEquals(0, r.code(), r.err());
+        FlowModel model = ModelFile.load(m);
+        assertEquals(List.of("a", "b", "c"), model.columns());
+        assertEquals(List.of("temp"), model.contextColumns());
+        Run scores = run("score", "--model", m.toString(), "--data", data.toString());
+        assertEquals(0, scores.code(), scores.err());
+        assertEquals(601, scores.out().strip().lines().count());
+        Path png = dir.resolve("pairs.png");
+        Run plot = run("plot", "--model", m.toString(), "--data", data.toString(), "--context", "0.5", "-n", "200",
+                "--out", png.toString());
+        assertEquals(0, plot.code(), plot.err());
+        assertTrue(ImageIO.read(png.toFile()).getWidth() > 200);
+        Run noContext = run("sample", "--model", m.toString(), "-n", "3");
+        assertEquals(2, noContext.code());
+        assertTrue(noContext.err().contains("context"), noContext.err());
+    }
+
+    @Test
     void trainWritesACheckpointThatResumes() throws IOException {
         Path ckpt = dir.resolve("run.ckpt");
         Path first = dir.resolve("first.flow");
