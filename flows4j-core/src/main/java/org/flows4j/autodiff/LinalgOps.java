@@ -67,24 +67,9 @@ public final class LinalgOps {
     public static Variable linear(Variable x, Variable weight, Variable bias, Activation act) {
         Tensor xv = x.value();
         Tensor wv = weight.value();
-        xv.requireRank(2, "linear");
-        wv.requireRank(2, "linear");
-        if (xv.size(1) != wv.size(1)) {
-            throw new ShapeMismatchException("linear: input " + Shape.str(xv.shape()) + " has " + xv.size(1)
-                    + " features but weight " + Shape.str(wv.shape()) + " expects " + wv.size(1));
-        }
-        int n = xv.size(0);
-        int m = wv.size(0);
         Tensor bv = bias == null ? null : bias.value();
-        if (bv != null) {
-            if (!bv.hasShape(m)) {
-                throw new ShapeMismatchException("linear: bias shape " + Shape.str(bv.shape()) + ", expected [" + m
-                        + "] for weight " + Shape.str(wv.shape()));
-            }
-            xv.requireSameDType(bv, "linear");
-        }
-        xv.requireSameDType(wv, "linear");
-        Tensor out = xv.zerosLike(n, m);
+        checkLinear("linear", xv, wv, bv);
+        Tensor out = xv.zerosLike(xv.size(0), wv.size(0));
         MatMul.matmulInto(xv, false, wv, true, out, false, (from, to) -> biasAndActivation(out, bv, act, from, to));
         Variable[] inputs = bias == null ? new Variable[] {x, weight} : new Variable[] {x, weight, bias};
         return Variable.fromOp("linear", out, g -> {
@@ -96,6 +81,38 @@ public final class LinalgOps {
             }
             return new Tensor[] {gx, gw, bias.requiresGrad() ? columnSums(gz) : null};
         }, inputs);
+    }
+
+    /**
+     * {@code out = act(x W^T + b)} on plain tensors, recording nothing: the same fused kernel as
+     * {@link #linear} (bit-identical values) writing into a caller-owned {@code out [N, out]}, so
+     * evaluation passes can reuse one buffer per hidden layer. {@code bias} may be null.
+     *
+     * @throws ShapeMismatchException naming the shapes when the sizes do not fit or {@code out} has the wrong shape
+     * @throws IllegalArgumentException when the dtypes differ or {@code out} shares storage with {@code x} or {@code weight}
+     */
+    public static Tensor linearInto(Tensor x, Tensor weight, Tensor bias, Activation act, Tensor out) {
+        checkLinear("linearInto", x, weight, bias);
+        MatMul.matmulInto(x, false, weight, true, out, false, (from, to) -> biasAndActivation(out, bias, act, from, to));
+        return out;
+    }
+
+    private static void checkLinear(String op, Tensor xv, Tensor wv, Tensor bv) {
+        xv.requireRank(2, op);
+        wv.requireRank(2, op);
+        if (xv.size(1) != wv.size(1)) {
+            throw new ShapeMismatchException(op + ": input " + Shape.str(xv.shape()) + " has " + xv.size(1)
+                    + " features but weight " + Shape.str(wv.shape()) + " expects " + wv.size(1));
+        }
+        int m = wv.size(0);
+        if (bv != null) {
+            if (!bv.hasShape(m)) {
+                throw new ShapeMismatchException(op + ": bias shape " + Shape.str(bv.shape()) + ", expected [" + m
+                        + "] for weight " + Shape.str(wv.shape()));
+            }
+            xv.requireSameDType(bv, op);
+        }
+        xv.requireSameDType(wv, op);
     }
 
     /**
