@@ -67,24 +67,9 @@ public final class LinalgOps {
     public static Variable linear(Variable x, Variable weight, Variable bias, Activation act) {
         Tensor xv = x.value();
         Tensor wv = weight.value();
-        xv.requireRank(2, "linear");
-        wv.requireRank(2, "linear");
-        if (xv.size(1) != wv.size(1)) {
-            throw new ShapeMismatchException("linear: input " + Shape.str(xv.shape()) + " has " + xv.size(1)
-                    + " features but weight " + Shape.str(wv.shape()) + " expects " + wv.size(1));
-        }
-        int n = xv.size(0);
-        int m = wv.size(0);
         Tensor bv = bias == null ? null : bias.value();
-        if (bv != null) {
-            if (!bv.hasShape(m)) {
-                throw new ShapeMismatchException("linear: bias shape " + Shape.str(bv.shape()) + ", expected [" + m
-                        + "] for weight " + Shape.str(wv.shape()));
-            }
-            xv.requireSameDType(bv, "linear");
-        }
-        xv.requireSameDType(wv, "linear");
-        Tensor out = xv.zerosLike(n, m);
+        checkLinear("linear", xv, wv, bv);
+        Tensor out = xv.zerosLike(xv.size(0), wv.size(0));
         MatMul.matmulInto(xv, false, wv, true, out, false, (from, to) -> biasAndActivation(out, bv, act, from, to));
         Variable[] inputs = bias == null ? new Variable[] {x, weight} : new Variable[] {x, weight, bias};
         return Variable.fromOp("linear", out, g -> {
@@ -98,23 +83,61 @@ public final class LinalgOps {
         }, inputs);
     }
 
-    /** Rows {@code [from, to)} of {@code y}: {@code y[i,j] = act(y[i,j] + b[j])}. */
+    /**
+     * {@code out = act(x W^T + b)} on plain tensors, recording nothing: the same fused kernel as
+     * {@link #linear} (bit-identical values) writing into a caller-owned {@code out [N, out]}, so
+     * evaluation passes can reuse one buffer per hidden layer. {@code bias} may be null.
+     *
+     * @throws ShapeMismatchException naming the shapes when the sizes do not fit or {@code out} has the wrong shape
+     * @throws IllegalArgumentException when the dtypes differ or {@code out} shares storage with {@code x} or {@code weight}
+     */
+    public static Tensor linearInto(Tensor x, Tensor weight, Tensor bias, Activation act, Tensor out) {
+        checkLinear("linearInto", x, weight, bias);
+        MatMul.matmulInto(x, false, weight, true, out, false, (from, to) -> biasAndActivation(out, bias, act, from, to));
+        return out;
+    }
+
+    private static void checkLinear(String op, Tensor xv, Tensor wv, Tensor bv) {
+        xv.requireRank(2, op);
+        wv.requireRank(2, op);
+        if (xv.size(1) != wv.size(1)) {
+            throw new ShapeMismatchException(op + ": input " + Shape.str(xv.shape()) + " has " + xv.size(1)
+                    + " features but weight " + Shape.str(wv.shape()) + " expects " + wv.size(1));
+        }
+        int m = wv.size(0);
+        if (bv != null) {
+            if (!bv.hasShape(m)) {
+                throw new ShapeMismatchException(op + ": bias shape " + Shape.str(bv.shape()) + ", expected [" + m
+                        + "] for weight " + Shape.str(wv.shape()));
+            }
+            xv.requireSameDType(bv, op);
+        }
+        xv.requireSameDType(wv, op);
+    }
+
+    /**
+     * Rows {@code [from, to)} of {@code y}: {@code y[i,j] = act(y[i,j] + b[j])}. The float32 ReLU and
+     * identity rows are branch-free loops the JIT vectorizes ({@code max(v, 0)}, which agrees with
+     * {@code v > 0 ? v : 0} on every non-NaN value; a NaN stays NaN).
+     */
     private static void biasAndActivation(Tensor y, Tensor bias, Activation act, int from, int to) {
         int m = y.size(1);
         if (y.dtype() == DType.FLOAT32) {
             float[] v = y.floatData();
             float[] b = bias == null ? null : bias.floatData();
             for (int i = from * m; i < to * m; i += m) {
-                if (b != null) {
-                    for (int j = 0; j < m; j++) {
-                        v[i + j] += b[j];
-                    }
-                }
                 if (act == Activation.RELU) {
-                    for (int j = i; j < i + m; j++) {
-                        v[j] = v[j] > 0 ? v[j] : 0f;
+                    if (b != null) {
+                        biasReluRow(v, i, b, m);
+                    } else {
+                        reluRow(v, i, m);
                     }
-                } else if (act != Activation.IDENTITY) {
+                    continue;
+                }
+                if (b != null) {
+                    biasRow(v, i, b, m);
+                }
+                if (act != Activation.IDENTITY) {
                     for (int j = i; j < i + m; j++) {
                         v[j] = (float) act.apply(v[j]);
                     }
@@ -138,7 +161,28 @@ public final class LinalgOps {
         }
     }
 
-    /** {@code g * act'(y)} element by element, with the derivative taken from the output {@code y}. */
+    private static void biasReluRow(float[] v, int off, float[] b, int m) {
+        for (int j = 0; j < m; j++) {
+            v[off + j] = Math.max(v[off + j] + b[j], 0f);
+        }
+    }
+
+    private static void reluRow(float[] v, int off, int m) {
+        for (int j = off; j < off + m; j++) {
+            v[j] = Math.max(v[j], 0f);
+        }
+    }
+
+    private static void biasRow(float[] v, int off, float[] b, int m) {
+        for (int j = 0; j < m; j++) {
+            v[off + j] += b[j];
+        }
+    }
+
+    /**
+     * {@code g * act'(y)} element by element, with the derivative taken from the output {@code y};
+     * float32 ReLU takes a select ({@code y > 0 ? g : 0}) instead of a multiply through the enum.
+     */
     private static Tensor activationGradient(Tensor g, Tensor y, Activation act) {
         Tensor gz = g.zerosLike();
         int len = g.numel();
@@ -146,6 +190,10 @@ public final class LinalgOps {
             float[] gv = g.floatData();
             float[] yv = y.floatData();
             float[] out = gz.floatData();
+            if (act == Activation.RELU) {
+                reluGradient(gv, yv, out, len);
+                return gz;
+            }
             for (int i = 0; i < len; i++) {
                 out[i] = (float) (gv[i] * act.derivativeFromOutput(yv[i]));
             }
@@ -157,14 +205,33 @@ public final class LinalgOps {
         return gz;
     }
 
+    /** {@code out[i] = y[i] > 0 ? g[i] : 0}. */
+    static void reluGradient(float[] g, float[] y, float[] out, int len) {
+        for (int i = 0; i < len; i++) {
+            out[i] = y[i] > 0f ? g[i] : 0f;
+        }
+    }
+
     /** {@code s[j] = sum_i gz[i,j]}, summed over rows in order in float64. */
     private static Tensor columnSums(Tensor gz) {
         int n = gz.size(0);
         int m = gz.size(1);
         double[] s = new double[m];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < m; j++) {
-                s[j] += gz.get(i * m + j);
+        float[] gf = gz.floatData();
+        if (gf != null) {
+            for (int i = 0; i < n; i++) {
+                int row = i * m;
+                for (int j = 0; j < m; j++) {
+                    s[j] += gf[row + j];
+                }
+            }
+        } else {
+            double[] gd = gz.doubleData();
+            for (int i = 0; i < n; i++) {
+                int row = i * m;
+                for (int j = 0; j < m; j++) {
+                    s[j] += gd[row + j];
+                }
             }
         }
         Tensor out = gz.zerosLike(m);

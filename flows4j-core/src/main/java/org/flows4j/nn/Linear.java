@@ -76,6 +76,14 @@ public final class Linear extends Module {
         return bias;
     }
 
+    /**
+     * {@code act(x W^T + b)} written into {@code out} without recording a graph (shapes as for
+     * {@link #forward}); networks use it for hidden layers when gradients are off.
+     */
+    Tensor evaluateInto(Tensor x, Activation act, Tensor out) {
+        return LinalgOps.linearInto(x, weight.value(), bias == null ? null : bias.value(), act, out);
+    }
+
     /** Number of input features. */
     public int inFeatures() {
         return in;

@@ -2,6 +2,7 @@ package org.flows4j.nn;
 
 import java.util.Arrays;
 import org.flows4j.autodiff.Activation;
+import org.flows4j.autodiff.GradMode;
 import org.flows4j.autodiff.Variable;
 import org.flows4j.tensor.DType;
 import org.flows4j.tensor.Rng;
@@ -159,6 +160,14 @@ public final class MADE extends Network {
         }
         Variable h = ContextConcat.join("MADE", x, context, contextFeatures);
         int last = layers.size() - 1;
+        if (!GradMode.isEnabled()) {
+            Tensor t = h.value();
+            for (int l = 0; l < last; l++) {
+                MaskedLinear layer = layers.get(l);
+                t = layer.evaluateInto(t, activation, HiddenScratch.take(l, t.dtype(), t.size(0), layer.outFeatures()));
+            }
+            return layers.get(last).forward(Variable.constant(t), Activation.IDENTITY);
+        }
         for (int l = 0; l < last; l++) {
             h = layers.get(l).forward(h, activation);
         }

@@ -2,11 +2,13 @@ package org.flows4j.nn;
 
 import java.util.Arrays;
 import org.flows4j.autodiff.Activation;
+import org.flows4j.autodiff.GradMode;
 import org.flows4j.autodiff.Variable;
 import org.flows4j.tensor.DType;
 import org.flows4j.tensor.Rng;
 import org.flows4j.tensor.Shape;
 import org.flows4j.tensor.ShapeMismatchException;
+import org.flows4j.tensor.Tensor;
 
 /**
  * Multi-layer perceptron {@code in (+ context) -> hidden[0] -> ... -> hidden[k-1] -> out}:
@@ -69,6 +71,14 @@ public final class MLP extends Network {
         }
         Variable h = ContextConcat.join("MLP", x, context, contextFeatures);
         int last = layers.size() - 1;
+        if (!GradMode.isEnabled()) {
+            Tensor t = h.value();
+            for (int i = 0; i < last; i++) {
+                Linear layer = layers.get(i);
+                t = layer.evaluateInto(t, activation, HiddenScratch.take(i, t.dtype(), t.size(0), layer.outFeatures()));
+            }
+            return layers.get(last).forward(Variable.constant(t));
+        }
         for (int i = 0; i < last; i++) {
             h = layers.get(i).forward(h, activation);
         }

@@ -5,6 +5,7 @@ import org.flows4j.autodiff.ArithmeticOps;
 import org.flows4j.autodiff.LinalgOps;
 import org.flows4j.autodiff.Variable;
 import org.flows4j.tensor.DType;
+import org.flows4j.tensor.Elementwise;
 import org.flows4j.tensor.Rng;
 import org.flows4j.tensor.Shape;
 import org.flows4j.tensor.ShapeMismatchException;
@@ -87,6 +88,15 @@ public final class MaskedLinear extends Module {
     /** The bias {@code [out]}. */
     public Parameter bias() {
         return bias;
+    }
+
+    /**
+     * {@code act(x (W * M)^T + b)} written into {@code out} without recording a graph (shapes as for
+     * {@link #forward}); MADE uses it for hidden layers when gradients are off.
+     */
+    Tensor evaluateInto(Tensor x, Activation act, Tensor out) {
+        Tensor masked = Elementwise.zip(weight.value(), mask, (w, m) -> w * m, "MaskedLinear");
+        return LinalgOps.linearInto(x, masked, bias.value(), act, out);
     }
 
     /** Number of input features. */

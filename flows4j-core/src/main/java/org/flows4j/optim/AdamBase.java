@@ -57,17 +57,57 @@ abstract class AdamBase extends Optimizer {
         double correction2 = 1.0 - Math.pow(beta2, t);
         double shrink = decoupled ? 1.0 - lr * weightDecay : 1.0;
         double l2 = decoupled ? 0.0 : weightDecay;
+        double step = lr / correction1;
+        double rootCorrection2 = Math.sqrt(correction2);
         Tensor m = expAvg[index];
         Tensor v = expAvgSq[index];
-        int n = param.numel();
-        for (int i = 0; i < n; i++) {
-            double p = param.get(i) * shrink;
-            double g = grad.get(i) + l2 * param.get(i);
-            double mi = beta1 * m.get(i) + (1.0 - beta1) * g;
-            double vi = beta2 * v.get(i) + (1.0 - beta2) * g * g;
-            m.set(i, mi);
-            v.set(i, vi);
-            param.set(i, p - lr * (mi / correction1) / (Math.sqrt(vi / correction2) + eps));
+        float[] pf = param.floatData();
+        if (pf != null && grad.floatData() != null) {
+            updateFloat(pf, grad.floatData(), m.floatData(), v.floatData(), shrink, l2, step, rootCorrection2);
+        } else if (pf == null && grad.doubleData() != null) {
+            updateDouble(param.doubleData(), grad.doubleData(), m.doubleData(), v.doubleData(), shrink, l2, step,
+                    rootCorrection2);
+        } else {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": parameter " + index + " is " + param.dtype()
+                    + " but its gradient is " + grad.dtype());
+        }
+    }
+
+    /**
+     * The update of the class comment on float32 arrays, each element computed in double and rounded
+     * once. {@code step = lr / (1 - beta1^t)} and {@code rootC2 = sqrt(1 - beta2^t)}, so
+     * {@code sqrt(v / (1 - beta2^t)) = sqrt(v) / rootC2}.
+     */
+    private void updateFloat(float[] p, float[] g, float[] m, float[] v, double shrink, double l2, double step,
+            double rootC2) {
+        double b1 = beta1;
+        double b2 = beta2;
+        double e = eps;
+        for (int i = 0; i < p.length; i++) {
+            double pi = p[i];
+            double gi = g[i] + l2 * pi;
+            double mi = b1 * m[i] + (1.0 - b1) * gi;
+            double vi = b2 * v[i] + (1.0 - b2) * gi * gi;
+            m[i] = (float) mi;
+            v[i] = (float) vi;
+            p[i] = (float) (pi * shrink - step * mi / (Math.sqrt(vi) / rootC2 + e));
+        }
+    }
+
+    /** {@link #updateFloat} on float64 arrays. */
+    private void updateDouble(double[] p, double[] g, double[] m, double[] v, double shrink, double l2, double step,
+            double rootC2) {
+        double b1 = beta1;
+        double b2 = beta2;
+        double e = eps;
+        for (int i = 0; i < p.length; i++) {
+            double pi = p[i];
+            double gi = g[i] + l2 * pi;
+            double mi = b1 * m[i] + (1.0 - b1) * gi;
+            double vi = b2 * v[i] + (1.0 - b2) * gi * gi;
+            m[i] = mi;
+            v[i] = vi;
+            p[i] = pi * shrink - step * mi / (Math.sqrt(vi) / rootC2 + e);
         }
     }
 

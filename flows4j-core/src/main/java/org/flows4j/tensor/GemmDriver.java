@@ -24,6 +24,11 @@ final class GemmDriver {
     static final int MC = 64;
     /** With fewer rows of A than this, a non-transposed B is read in place instead of packed. */
     static final int PACK_MIN_ROWS = 16;
+    /**
+     * Rows of a transposed A copied per sweep over the depth: 8 rows keep 8 short write streams
+     * instead of one 1-element write per row at a stride of {@code kc}, which stalls on 4K aliasing.
+     */
+    static final int TRANSPOSE_BLOCK = 8;
 
     private static final ThreadLocal<float[]> FLOAT_BUFFER = ThreadLocal.withInitial(() -> new float[0]);
     private static final ThreadLocal<double[]> DOUBLE_BUFFER = ThreadLocal.withInitial(() -> new double[0]);
@@ -129,10 +134,13 @@ final class GemmDriver {
 
     /** Copies op(A)[i0, i0+rows) x [pc, pc+kc) of a transposed A (stored [k, n]) to {@code buf[off + i*kc + p]}. */
     private static void packTransposedA(float[] a, int aOff, int n, int pc, int kc, int i0, int rows, float[] buf, int off) {
-        for (int p = 0; p < kc; p++) {
-            int src = aOff + (pc + p) * n + i0;
-            for (int i = 0; i < rows; i++) {
-                buf[off + i * kc + p] = a[src + i];
+        for (int ib = 0; ib < rows; ib += TRANSPOSE_BLOCK) {
+            int ie = Math.min(ib + TRANSPOSE_BLOCK, rows);
+            for (int p = 0; p < kc; p++) {
+                int src = aOff + (pc + p) * n + i0;
+                for (int i = ib; i < ie; i++) {
+                    buf[off + i * kc + p] = a[src + i];
+                }
             }
         }
     }
@@ -243,10 +251,13 @@ final class GemmDriver {
 
     /** Copies op(A)[i0, i0+rows) x [pc, pc+kc) of a transposed A (stored [k, n]) to {@code buf[off + i*kc + p]}. */
     private static void packTransposedA(double[] a, int aOff, int n, int pc, int kc, int i0, int rows, double[] buf, int off) {
-        for (int p = 0; p < kc; p++) {
-            int src = aOff + (pc + p) * n + i0;
-            for (int i = 0; i < rows; i++) {
-                buf[off + i * kc + p] = a[src + i];
+        for (int ib = 0; ib < rows; ib += TRANSPOSE_BLOCK) {
+            int ie = Math.min(ib + TRANSPOSE_BLOCK, rows);
+            for (int p = 0; p < kc; p++) {
+                int src = aOff + (pc + p) * n + i0;
+                for (int i = ib; i < ie; i++) {
+                    buf[off + i * kc + p] = a[src + i];
+                }
             }
         }
     }

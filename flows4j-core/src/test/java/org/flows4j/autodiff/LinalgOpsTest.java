@@ -153,26 +153,36 @@ class LinalgOpsTest {
             Tensor w = Tensor.randn(rng, dtype, out, in);
             Tensor b = Tensor.randn(rng, dtype, out);
             for (Activation act : Activation.values()) {
-                Tensor[] results = new Tensor[2];
-                for (int threads = 1; threads <= 2; threads++) {
-                    Parallel.setThreads(threads);
-                    results[threads - 1] = LinalgOps.linear(Variable.constant(x), Variable.constant(w),
-                            Variable.constant(b), act).value();
+                for (boolean withBias : new boolean[] {true, false}) {
+                    checkLinearValues(x, w, withBias ? b : null, act, dtype);
                 }
-                Tensor y = results[0];
-                for (int i = 0; i < y.numel(); i++) {
-                    assertEquals(y.get(i), results[1].get(i), 0.0, "thread count changed element " + i);
+            }
+        }
+    }
+
+    private static void checkLinearValues(Tensor x, Tensor w, Tensor b, Activation act, DType dtype) {
+        int n = x.size(0);
+        int in = x.size(1);
+        int out = w.size(0);
+        Tensor[] results = new Tensor[2];
+        for (int threads = 1; threads <= 2; threads++) {
+            Parallel.setThreads(threads);
+            results[threads - 1] = LinalgOps.linear(Variable.constant(x), Variable.constant(w),
+                    b == null ? null : Variable.constant(b), act).value();
+        }
+        Tensor y = results[0];
+        for (int i = 0; i < y.numel(); i++) {
+            assertEquals(y.get(i), results[1].get(i), 0.0, "thread count changed element " + i);
+        }
+        double tol = dtype == DType.FLOAT32 ? 1e-4 : 1e-12;
+        for (int r = 0; r < n; r++) {
+            for (int j = 0; j < out; j++) {
+                double z = b == null ? 0 : b.get(j);
+                for (int p = 0; p < in; p++) {
+                    z += x.get(r * in + p) * w.get(j * in + p);
                 }
-                double tol = dtype == DType.FLOAT32 ? 1e-4 : 1e-12;
-                for (int r = 0; r < n; r++) {
-                    for (int j = 0; j < out; j++) {
-                        double z = b.get(j);
-                        for (int p = 0; p < in; p++) {
-                            z += x.get(r * in + p) * w.get(j * in + p);
-                        }
-                        assertEquals(act.apply(z), y.get(r * out + j), tol, dtype + " " + act + " at " + r + "," + j);
-                    }
-                }
+                assertEquals(act.apply(z), y.get(r * out + j), tol, dtype + " " + act + " bias=" + (b != null)
+                        + " at " + r + "," + j);
             }
         }
     }
@@ -184,20 +194,27 @@ class LinalgOpsTest {
         Tensor w = Tensor.randn(rng, DType.FLOAT64, 7, 12);
         Tensor b = Tensor.randn(rng, DType.FLOAT64, 7);
         Tensor seed = Tensor.randn(rng, DType.FLOAT64, 30, 7);
+        for (Activation act : new Activation[] {Activation.TANH, Activation.RELU, Activation.IDENTITY}) {
+            checkFloat32Gradients(x, w, b, seed, act);
+        }
+    }
+
+    /** The float32 backward (with its ReLU fast path) against the generic float64 one. */
+    private static void checkFloat32Gradients(Tensor x, Tensor w, Tensor b, Tensor seed, Activation act) {
         Tensor[][] grads = new Tensor[2][];
         DType[] types = {DType.FLOAT64, DType.FLOAT32};
         for (int t = 0; t < 2; t++) {
             Variable vx = Variable.parameter(x.to(types[t]));
             Variable vw = Variable.parameter(w.to(types[t]));
             Variable vb = Variable.parameter(b.to(types[t]));
-            LinalgOps.linear(vx, vw, vb, Activation.TANH).backward(seed.to(types[t]));
+            LinalgOps.linear(vx, vw, vb, act).backward(seed.to(types[t]));
             grads[t] = new Tensor[] {vx.grad(), vw.grad(), vb.grad()};
         }
         for (int g = 0; g < 3; g++) {
             assertEquals(DType.FLOAT32, grads[1][g].dtype());
             for (int i = 0; i < grads[0][g].numel(); i++) {
                 assertEquals(grads[0][g].get(i), grads[1][g].get(i), 1e-4 * (1 + Math.abs(grads[0][g].get(i))),
-                        "gradient " + g + " element " + i);
+                        act + " gradient " + g + " element " + i);
             }
         }
     }

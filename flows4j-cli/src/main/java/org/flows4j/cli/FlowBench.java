@@ -1,0 +1,163 @@
+package org.flows4j.cli;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.util.Arrays;
+import java.util.Locale;
+import org.flows4j.autodiff.ArithmeticOps;
+import org.flows4j.autodiff.GradMode;
+import org.flows4j.autodiff.ReduceOps;
+import org.flows4j.autodiff.Variable;
+import org.flows4j.flows.Flow;
+import org.flows4j.flows.FlowSpec;
+import org.flows4j.flows.Flows;
+import org.flows4j.optim.Adam;
+import org.flows4j.tensor.DType;
+import org.flows4j.tensor.Rng;
+import org.flows4j.tensor.Tensor;
+
+/**
+ * One model's benchmark for {@code flows4j bench}. The flow is {@link Flows#build} of a
+ * {@link FlowSpec} with {@code layers} steps, a reverse permutation between steps, conditioners with
+ * two hidden layers of {@code hidden} ReLU units, and for the spline kinds 8 bins on [-3, 3]:
+ * {@code realnvp} (affine coupling), {@code maf} (affine MADE), {@code nsf-c} (spline coupling) and
+ * {@code nsf-ar} (spline MADE).
+ *
+ * <ul>
+ *   <li>{@code train_steps_per_s = 1 / median(t_step)} over the timed steps, one step being
+ *       {@code zeroGrad; loss = -mean(log p(x)); backward; Adam(lr 1e-3) step} on one fixed batch
+ *       {@code x ~ N(0, I)} of {@code batch} rows, after {@value #WARMUP_STEPS} untimed steps.</li>
+ *   <li>{@code logprob_rows_per_s = evalBatch / median(t)} of {@value #EVAL_REPEATS} no-grad
+ *       {@code logProb} calls on {@code evalBatch} fixed rows (after {@value #EVAL_WARMUP} untimed calls);
+ *       {@code sample_rows_per_s} likewise for drawing {@code evalBatch} samples.</li>
+ *   <li>{@code peak_heap_mb}: the sum over the JVM's heap memory pools of each pool's peak used bytes,
+ *       with the peaks reset after a {@code System.gc()} just before the model is built. It counts
+ *       garbage not yet collected, so it is an upper bound of what the model needs and depends on the
+ *       collector's young-generation size.</li>
+ * </ul>
+ */
+final class FlowBench {
+    static final int WARMUP_STEPS = 20;
+    static final int EVAL_WARMUP = 2;
+    static final int EVAL_REPEATS = 5;
+
+    private final String model;
+    private final FlowSpec spec;
+    private final int batch;
+    private final int evalBatch;
+    private final int trainSteps;
+
+    /** The figures of one model. */
+    record Result(String model, long params, double trainStepsPerS, double logProbRowsPerS, double sampleRowsPerS,
+                  double peakHeapMb) {
+        /** The JSON line of these figures, measured with {@code threads} kernel threads. */
+        String toJson(int threads) {
+            return String.format(Locale.ROOT, "{\"lib\":\"flows4j\",\"model\":\"%s\",\"threads\":%d,\"params\":%d,"
+                    + "\"train_steps_per_s\":%.2f,\"logprob_rows_per_s\":%.0f,\"sample_rows_per_s\":%.0f,"
+                    + "\"peak_heap_mb\":%.1f}", model, threads, params, trainStepsPerS, logProbRowsPerS,
+                    sampleRowsPerS, peakHeapMb);
+        }
+    }
+
+    FlowBench(String model, int dim, int layers, int hidden, int batch, int evalBatch, DType dtype, int trainSteps) {
+        this.model = model;
+        this.spec = specFor(model, dim).withLayers(layers).withHidden(hidden, hidden).withSpline(8, 3.0).withDtype(dtype);
+        this.batch = batch;
+        this.evalBatch = evalBatch;
+        this.trainSteps = trainSteps;
+    }
+
+    /** The FlowSpec kind behind a bench model name. */
+    static FlowSpec specFor(String model, int dim) {
+        switch (model) {
+            case "realnvp":
+                return FlowSpec.defaults("realnvp", dim);
+            case "maf":
+                return FlowSpec.defaults("maf", dim);
+            case "nsf-c":
+                return FlowSpec.defaults("nsf", dim);
+            case "nsf-ar":
+                return FlowSpec.defaults("nsf-ar", dim);
+            default:
+                throw new IllegalArgumentException("FlowBench: unknown model '" + model + "'");
+        }
+    }
+
+    Result run() {
+        System.gc();
+        resetPeaks();
+        Flow flow = Flows.build(spec);
+        Rng rng = new Rng(1);
+        double train = trainStepsPerSecond(flow, Tensor.randn(rng, spec.dtype(), batch, spec.features()));
+        flow.eval();
+        Variable evalRows = Variable.constant(Tensor.randn(rng, spec.dtype(), evalBatch, spec.features()));
+        double logProb = evalRowsPerSecond(() -> flow.logProb(evalRows));
+        Rng sampleRng = new Rng(2);
+        double sample = evalRowsPerSecond(() -> flow.sample(evalBatch, sampleRng));
+        return new Result(model, flow.numParameters(), train, logProb, sample, peakHeapBytes() / (1024.0 * 1024.0));
+    }
+
+    private double trainStepsPerSecond(Flow flow, Tensor x) {
+        flow.train(true);
+        Adam adam = new Adam(flow.parameters(), 1e-3);
+        Variable input = Variable.constant(x);
+        for (int i = 0; i < WARMUP_STEPS; i++) {
+            step(flow, adam, input);
+        }
+        long[] times = new long[trainSteps];
+        for (int i = 0; i < trainSteps; i++) {
+            long t0 = System.nanoTime();
+            step(flow, adam, input);
+            times[i] = System.nanoTime() - t0;
+        }
+        return 1e9 / median(times);
+    }
+
+    private static void step(Flow flow, Adam adam, Variable x) {
+        adam.zeroGrad();
+        Variable loss = ArithmeticOps.neg(ReduceOps.mean(flow.logProb(x)));
+        loss.backward();
+        adam.step();
+    }
+
+    private double evalRowsPerSecond(Runnable call) {
+        long[] times = new long[EVAL_REPEATS];
+        try (GradMode.Scope s = GradMode.noGrad()) {
+            for (int i = 0; i < EVAL_WARMUP; i++) {
+                call.run();
+            }
+            for (int i = 0; i < EVAL_REPEATS; i++) {
+                long t0 = System.nanoTime();
+                call.run();
+                times[i] = System.nanoTime() - t0;
+            }
+        }
+        return evalBatch * 1e9 / median(times);
+    }
+
+    static double median(long[] values) {
+        long[] v = values.clone();
+        Arrays.sort(v);
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+    }
+
+    private static void resetPeaks() {
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                pool.resetPeakUsage();
+            }
+        }
+    }
+
+    private static long peakHeapBytes() {
+        long sum = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                sum += pool.getPeakUsage().getUsed();
+            }
+        }
+        return sum;
+    }
+}
