@@ -47,7 +47,7 @@ final class TrainCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--data", required = true, description = "file.csv, file.idx[.gz] or toy:NAME (moons, circles, "
-            + "8gaussians, checkerboard, 2spirals, pinwheel).")
+            + "8gaussians, checkerboard, 2spirals, pinwheel, rings, swissroll).")
     String data;
 
     @Option(names = "--flow", defaultValue = "nsf", description = "nice, realnvp, maf, iaf, nsf or nsf-ar (default: ${DEFAULT-VALUE}).")

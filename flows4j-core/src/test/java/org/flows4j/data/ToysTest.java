@@ -45,7 +45,8 @@ class ToysTest {
 
     @Test
     void everyToyIsSeededAndHasTheRequestedShape() {
-        assertEquals(List.of("moons", "circles", "8gaussians", "checkerboard", "2spirals", "pinwheel"), Toys.names());
+        assertEquals(List.of("moons", "circles", "8gaussians", "checkerboard", "2spirals", "pinwheel", "rings",
+                "swissroll"), Toys.names());
         for (String name : Toys.names()) {
             double[][] a = Toys.generate(name, 101, 7);
             double[][] b = Toys.generate(name, 101, 7);
@@ -81,6 +82,52 @@ class ToysTest {
         double wellSeparatedMixture = Math.log(8) + Math.log(2 * Math.PI * Math.E * sigma * sigma);
         assertEquals(wellSeparatedMixture, Toys.entropy("8gaussians").getAsDouble(), 0.01);
         assertTrue(Toys.entropy("pinwheel").isEmpty());
+    }
+
+    @Test
+    void ringsHaveFourRadiiTimesThreeWithNoiseAdded() {
+        double[][] x = Toys.generate("rings", N, 6);
+        double sigma2 = 0.08 * 0.08;
+        double[] radii = {3, 2.25, 1.5, 0.75};
+        double[] sum = new double[4];
+        int[] count = new int[4];
+        for (double[] p : x) {
+            double r = Math.hypot(p[0], p[1]);
+            int nearest = 0;
+            for (int k = 1; k < 4; k++) {
+                if (Math.abs(r - radii[k]) < Math.abs(r - radii[nearest])) {
+                    nearest = k;
+                }
+            }
+            sum[nearest] += r * r;
+            count[nearest]++;
+        }
+        for (int k = 0; k < 4; k++) {
+            assertEquals(N / 4.0, count[k], 0.005 * N, "ring " + k);
+            assertEquals(radii[k] * radii[k] + 2 * sigma2, sum[k] / count[k], 4 * 2 * radii[k] * 0.08 / Math.sqrt(N / 4.0), "ring " + k);
+        }
+        assertEquals(2.624, Toys.entropy("rings").getAsDouble(), 0);
+        assertEquals(3.268, Toys.entropy("circles").getAsDouble(), 0);
+    }
+
+    @Test
+    void swissRollMomentsMatchTheDefinition() {
+        int steps = 200_000;
+        double ex = 0;
+        double ey = 0;
+        double exx = 0;
+        for (int i = 0; i < steps; i++) {
+            double t = 1.5 * Math.PI * (1 + 2 * (i + 0.5) / steps);
+            ex += t * Math.cos(t) / 5 / steps;
+            ey += t * Math.sin(t) / 5 / steps;
+            exx += (t * Math.cos(t) / 5) * (t * Math.cos(t) / 5) / steps;
+        }
+        double[][] x = Toys.generate("swissroll", N, 7);
+        double[] mu = mean(x);
+        double[] c = cov(x);
+        assertEquals(ex, mu[0], 0.03);
+        assertEquals(ey, mu[1], 0.03);
+        assertEquals(exx - ex * ex + 1.0 / 25, c[0], 0.03);
     }
 
     @Test
