@@ -55,6 +55,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--train-steps", defaultValue = "30", description = "timed training steps, at least 30 (default: ${DEFAULT-VALUE})")
     private int trainSteps;
 
+    @Option(names = "--warmup-seconds", defaultValue = "3", description = "least untimed training time per model; "
+            + "a third of it before logProb and sampling (default: ${DEFAULT-VALUE})")
+    private double warmupSeconds;
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
@@ -69,7 +73,7 @@ public final class BenchCommand implements Callable<Integer> {
         Parallel.setThreads(threads);
         PrintWriter out = spec.commandLine().getOut();
         for (String m : models) {
-            FlowBench.Result r = new FlowBench(m, dim, layers, hidden, batch, evalBatch, type, trainSteps).run();
+            FlowBench.Result r = new FlowBench(m, dim, layers, hidden, batch, evalBatch, type, trainSteps, warmupSeconds).run();
             out.println(r.toJson(threads));
             out.flush();
         }
@@ -92,6 +96,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (trainSteps < 30) {
             return "--train-steps must be at least 30, got " + trainSteps;
+        }
+        if (!(warmupSeconds >= 0) || Double.isInfinite(warmupSeconds)) {
+            return "--warmup-seconds must be finite and >= 0, got " + warmupSeconds;
         }
         if (!dtype.equalsIgnoreCase("float32") && !dtype.equalsIgnoreCase("float64")) {
             return "--dtype must be float32 or float64, got '" + dtype + "'";

@@ -27,9 +27,13 @@ import org.flows4j.tensor.Tensor;
  * <ul>
  *   <li>{@code train_steps_per_s = 1 / median(t_step)} over the timed steps, one step being
  *       {@code zeroGrad; loss = -mean(log p(x)); backward; Adam(lr 1e-3) step} on one fixed batch
- *       {@code x ~ N(0, I)} of {@code batch} rows, after {@value #WARMUP_STEPS} untimed steps.</li>
+ *       {@code x ~ N(0, I)} of {@code batch} rows, after untimed warm-up steps: at least
+ *       {@value #WARMUP_STEPS} and at least {@code warmupSeconds} (3 s by default) of them, so that the JIT has compiled this model's code
+ *       paths (with fewer, the first timed steps of the second and later models still ran while C2
+ *       compiled them and the median halved).</li>
  *   <li>{@code logprob_rows_per_s = evalBatch / median(t)} of {@value #EVAL_REPEATS} no-grad
- *       {@code logProb} calls on {@code evalBatch} fixed rows (after {@value #EVAL_WARMUP} untimed calls);
+ *       {@code logProb} calls on {@code evalBatch} fixed rows (after untimed calls: at least
+ *       {@value #EVAL_WARMUP} and at least a third of {@code warmupSeconds});
  *       {@code sample_rows_per_s} likewise for drawing {@code evalBatch} samples.</li>
  *   <li>{@code peak_heap_mb}: the sum over the JVM's heap memory pools of each pool's peak used bytes,
  *       with the peaks reset after a {@code System.gc()} just before the model is built. It counts
@@ -47,6 +51,7 @@ final class FlowBench {
     private final int batch;
     private final int evalBatch;
     private final int trainSteps;
+    private final long warmupNanos;
 
     /** The figures of one model. */
     record Result(String model, long params, double trainStepsPerS, double logProbRowsPerS, double sampleRowsPerS,
@@ -60,12 +65,14 @@ final class FlowBench {
         }
     }
 
-    FlowBench(String model, int dim, int layers, int hidden, int batch, int evalBatch, DType dtype, int trainSteps) {
+    FlowBench(String model, int dim, int layers, int hidden, int batch, int evalBatch, DType dtype, int trainSteps,
+              double warmupSeconds) {
         this.model = model;
         this.spec = specFor(model, dim).withLayers(layers).withHidden(hidden, hidden).withSpline(8, 3.0).withDtype(dtype);
         this.batch = batch;
         this.evalBatch = evalBatch;
         this.trainSteps = trainSteps;
+        this.warmupNanos = (long) (warmupSeconds * 1e9);
     }
 
     /** The FlowSpec kind behind a bench model name. */
@@ -102,7 +109,8 @@ final class FlowBench {
         flow.train(true);
         Adam adam = new Adam(flow.parameters(), 1e-3);
         Variable input = Variable.constant(x);
-        for (int i = 0; i < WARMUP_STEPS; i++) {
+        long start = System.nanoTime();
+        for (int i = 0; i < WARMUP_STEPS || System.nanoTime() - start < warmupNanos; i++) {
             step(flow, adam, input);
         }
         long[] times = new long[trainSteps];
@@ -124,7 +132,8 @@ final class FlowBench {
     private double evalRowsPerSecond(Runnable call) {
         long[] times = new long[EVAL_REPEATS];
         try (GradMode.Scope s = GradMode.noGrad()) {
-            for (int i = 0; i < EVAL_WARMUP; i++) {
+            long start = System.nanoTime();
+            for (int i = 0; i < EVAL_WARMUP || System.nanoTime() - start < warmupNanos / 3; i++) {
                 call.run();
             }
             for (int i = 0; i < EVAL_REPEATS; i++) {

@@ -70,7 +70,7 @@ class BenchCommandTest {
     @Test
     void allModelsPrintOneLineEachWithEveryFieldPositive() {
         int code = Main.run("bench", "--model", "all", "--dim", "3", "--layers", "2", "--hidden", "8", "--batch", "16",
-                "--eval-batch", "40", "--threads", "1");
+                "--eval-batch", "40", "--threads", "1", "--warmup-seconds", "0.1");
         assertEquals(0, code, () -> err.toString(StandardCharsets.UTF_8));
         List<String> lines = lines(out);
         assertEquals(BenchCommand.MODELS.size(), lines.size(), lines::toString);
@@ -90,7 +90,7 @@ class BenchCommandTest {
     @Test
     void paramsCountTheFlowsWeights() {
         assertEquals(0, Main.run("bench", "--model", "realnvp", "--dim", "2", "--layers", "1", "--hidden", "3",
-                "--batch", "4", "--eval-batch", "4", "--threads", "1"));
+                "--batch", "4", "--eval-batch", "4", "--threads", "1", "--warmup-seconds", "0"));
         // One coupling on 2 features: an MLP 1 -> 3 -> 3 -> 2 (scale and shift of one feature), weights and biases.
         long expected = (1 * 3 + 3) + (3 * 3 + 3) + (3 * 2 + 2);
         assertEquals(String.valueOf(expected), parse(lines(out).get(0)).get("params"));
@@ -121,6 +121,9 @@ class BenchCommandTest {
         err.reset();
         assertEquals(2, Main.run("bench", "--train-steps", "5"));
         assertBadInput("5");
+        err.reset();
+        assertEquals(2, Main.run("bench", "--warmup-seconds", "-1"));
+        assertBadInput("-1");
     }
 
     private void assertBadInput(String named) {

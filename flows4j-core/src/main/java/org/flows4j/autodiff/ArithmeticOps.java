@@ -1,5 +1,6 @@
 package org.flows4j.autodiff;
 
+import org.flows4j.tensor.BinaryKernels;
 import org.flows4j.tensor.Elementwise;
 import org.flows4j.tensor.Tensor;
 
@@ -18,27 +19,27 @@ public final class ArithmeticOps {
 
     /** {@code a + b}. */
     public static Variable add(Variable a, Variable b) {
-        Tensor out = Elementwise.zip(a.value(), b.value(), Double::sum, "add");
+        Tensor out = BinaryKernels.zip(a.value(), b.value(), BinaryKernels.Op.ADD, "add");
         return Variable.fromOp("add", out, g -> new Tensor[] {
             Elementwise.sumToShape(g, a.shape()), Elementwise.sumToShape(g, b.shape())}, a, b);
     }
 
     /** {@code a - b}. */
     public static Variable sub(Variable a, Variable b) {
-        Tensor out = Elementwise.zip(a.value(), b.value(), (x, y) -> x - y, "sub");
+        Tensor out = BinaryKernels.zip(a.value(), b.value(), BinaryKernels.Op.SUB, "sub");
         return Variable.fromOp("sub", out, g -> new Tensor[] {
             Elementwise.sumToShape(g, a.shape()),
-            b.requiresGrad() ? Elementwise.sumToShape(Elementwise.map(g, v -> -v), b.shape()) : null}, a, b);
+            b.requiresGrad() ? Elementwise.sumToShape(BinaryKernels.mulScalar(g, -1.0), b.shape()) : null}, a, b);
     }
 
     /** {@code a * b} element by element. */
     public static Variable mul(Variable a, Variable b) {
         Tensor av = a.value();
         Tensor bv = b.value();
-        Tensor out = Elementwise.zip(av, bv, (x, y) -> x * y, "mul");
+        Tensor out = BinaryKernels.zip(av, bv, BinaryKernels.Op.MUL, "mul");
         return Variable.fromOp("mul", out, g -> new Tensor[] {
-            a.requiresGrad() ? Elementwise.sumToShape(Elementwise.zip(g, bv, (x, y) -> x * y, "mul"), a.shape()) : null,
-            b.requiresGrad() ? Elementwise.sumToShape(Elementwise.zip(g, av, (x, y) -> x * y, "mul"), b.shape()) : null},
+            a.requiresGrad() ? Elementwise.sumToShape(BinaryKernels.zip(g, bv, BinaryKernels.Op.MUL, "mul"), a.shape()) : null,
+            b.requiresGrad() ? Elementwise.sumToShape(BinaryKernels.zip(g, av, BinaryKernels.Op.MUL, "mul"), b.shape()) : null},
             a, b);
     }
 
@@ -46,9 +47,9 @@ public final class ArithmeticOps {
     public static Variable div(Variable a, Variable b) {
         Tensor av = a.value();
         Tensor bv = b.value();
-        Tensor out = Elementwise.zip(av, bv, (x, y) -> x / y, "div");
+        Tensor out = BinaryKernels.zip(av, bv, BinaryKernels.Op.DIV, "div");
         return Variable.fromOp("div", out, g -> new Tensor[] {
-            a.requiresGrad() ? Elementwise.sumToShape(Elementwise.zip(g, bv, (x, y) -> x / y, "div"), a.shape()) : null,
+            a.requiresGrad() ? Elementwise.sumToShape(BinaryKernels.zip(g, bv, BinaryKernels.Op.DIV, "div"), a.shape()) : null,
             b.requiresGrad() ? Elementwise.sumToShape(
                     Elementwise.zip(Elementwise.zip(g, out, (x, y) -> -x * y, "div"), bv, (x, y) -> x / y, "div"),
                     b.shape()) : null},
@@ -57,13 +58,13 @@ public final class ArithmeticOps {
 
     /** {@code a + c} for a constant scalar {@code c}. */
     public static Variable addScalar(Variable a, double c) {
-        return Variable.fromOp("addScalar", Elementwise.map(a.value(), x -> x + c), g -> new Tensor[] {g}, a);
+        return Variable.fromOp("addScalar", BinaryKernels.addScalar(a.value(), c), g -> new Tensor[] {g}, a);
     }
 
     /** {@code c * a} for a constant scalar {@code c}. */
     public static Variable mulScalar(Variable a, double c) {
-        return Variable.fromOp("mulScalar", Elementwise.map(a.value(), x -> c * x),
-                g -> new Tensor[] {Elementwise.map(g, v -> c * v)}, a);
+        return Variable.fromOp("mulScalar", BinaryKernels.mulScalar(a.value(), c),
+                g -> new Tensor[] {BinaryKernels.mulScalar(g, c)}, a);
     }
 
     /** {@code a^2}, backward {@code 2 a g}. */
@@ -75,8 +76,8 @@ public final class ArithmeticOps {
 
     /** {@code -a}, backward {@code -g}. */
     public static Variable neg(Variable a) {
-        return Variable.fromOp("neg", Elementwise.map(a.value(), x -> -x),
-                g -> new Tensor[] {Elementwise.map(g, v -> -v)}, a);
+        return Variable.fromOp("neg", BinaryKernels.mulScalar(a.value(), -1.0),
+                g -> new Tensor[] {BinaryKernels.mulScalar(g, -1.0)}, a);
     }
 
     /**
