@@ -6,6 +6,7 @@ import org.flows4j.distribution.StandardNormal;
 import org.flows4j.nn.MADE;
 import org.flows4j.tensor.Rng;
 import org.flows4j.transform.AdditiveTransformer;
+import org.flows4j.transform.Affine;
 import org.flows4j.transform.AffineTransformer;
 import org.flows4j.transform.Composite;
 import org.flows4j.transform.ElementwiseTransformer;
@@ -31,7 +32,9 @@ import org.flows4j.transform.coupling.CouplingTransform;
  * Coupling steps transform the second half of the features given the first ({@link CouplingMask#halfSplit});
  * the reversal between steps lets every feature be transformed. Autoregressive steps use MADE in the
  * natural order. Every conditioner's last layer starts at zero, so a new flow is the identity map and
- * its density the standard normal. The same spec always builds the same initial weights.
+ * its density the standard normal. The same spec always builds the same initial weights. NICE ends with a
+ * learnable diagonal scaling ({@link Affine}), as in Dinh et al. 2014: additive couplings preserve volume,
+ * so without it the flow could not change the density's spread.
  *
  * <p>Fast directions: coupling flows evaluate and sample in one pass each; MAF and {@code nsf-ar}
  * evaluate densities in one pass per step and sample in {@code D}; IAF samples in one pass and
@@ -57,6 +60,9 @@ public final class Flows {
                 }
             }
             steps.add(step(spec, rng));
+        }
+        if (spec.kind().equals("nice")) {
+            steps.add(Affine.learnable(d, spec.dtype()));
         }
         Transform t = steps.size() == 1 ? steps.get(0) : new Composite(steps);
         return new Flow(t, new StandardNormal(d, spec.dtype()));

@@ -19,7 +19,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Each ready-made flow, trained with Adam on a 2-D toy, reaches a test NLL (50,000 fresh points)
  * within the issue's distance of the toy's true entropy. Setting as the reference figures: 5 steps,
  * conditioners [64, 64], 3,000 Adam steps of batch 512 (30 epochs of 51,200 points), cosine decay from 5e-3. The flows
- * see the raw toy data; the spline interval is [-4, 4] so that every toy lies inside it.
+ * see the raw toy data; the spline interval is [-4, 4] so that every toy lies inside it. The issue
+ * states no distance for NICE and IAF; theirs are set from measurement (gaps 0.19 and 0.031 with these
+ * seeds) with a margin: NICE's additive couplings only move mass, so it is the weakest of the six.
  */
 class ToyConvergenceTest {
 
@@ -34,7 +36,9 @@ class ToyConvergenceTest {
                 Arguments.of("realnvp", "moons", 0.04),
                 Arguments.of("realnvp", "8gaussians", 0.17),
                 Arguments.of("maf", "moons", 0.04),
-                Arguments.of("maf", "8gaussians", 0.17));
+                Arguments.of("maf", "8gaussians", 0.17),
+                Arguments.of("nice", "moons", 0.25),
+                Arguments.of("iaf", "moons", 0.05));
     }
 
     @ParameterizedTest(name = "{0} on {1} within {2} nats")
