@@ -41,7 +41,7 @@ public final class Linear extends Module {
         this.weight = registerParameter("weight", w);
         if (bias) {
             Tensor b = Tensor.zeros(dtype, out);
-            init.initBias(b, rng);
+            init.initBias(b, in, rng);
             this.bias = registerParameter("bias", b);
         } else {
             this.bias = null;

@@ -56,7 +56,7 @@ public final class MaskedLinear extends Module {
         init.initWeight(w, rng);
         this.weight = registerParameter("weight", w);
         Tensor b = Tensor.zeros(dtype, out);
-        init.initBias(b, rng);
+        init.initBias(b, in, rng);
         this.bias = registerParameter("bias", b);
     }
 

@@ -6,43 +6,53 @@ import org.flows4j.autodiff.ReduceOps;
 import org.flows4j.autodiff.Variable;
 
 /**
- * Elementwise affine map with a bounded-below scale, {@code P = 2} parameters per feature, shift
- * {@code t = theta_0} and raw scale {@code u = theta_1}:
+ * Elementwise affine map whose log-scale is soft-clamped to {@code (-B, B)}, {@code P = 2} parameters per
+ * feature, shift {@code t = theta_0} and raw scale {@code u = theta_1}:
  * <pre>
- *   s(u) = softplus(u + c) + eps,   c = log(e^(1 - eps) - 1)   (so s(0) = 1)
- *   forward:  y = x * s + t,        log |dy/dx| = log s
- *   inverse:  x = (y - t) / s,      log |dx/dy| = -log s
+ *   log s(u) = B tanh(u / B),       s = exp(B tanh(u / B))  in (e^-B, e^B)
+ *   forward:  y = x * s + t,        log |dy/dx| = log s = B tanh(u / B)
+ *   inverse:  x = (y - t) / s,      log |dx/dy| = -B tanh(u / B)
  * </pre>
- * The per-row log-det is {@code sum_k log s_k}. Compared with {@code s = exp(u)}, the softplus scale
- * never drops below {@code eps} (so the inverse amplifies by at most {@code 1 / eps}) and grows only
- * linearly for large {@code u} (no overflow), the choice of nflows and zuko; {@code u = 0, t = 0} is the
- * identity, so a conditioner whose last layer starts at zero makes the layer start as the identity.
+ * The per-row log-det is {@code sum_k B tanh(u_k / B)}, computed directly (no {@code log(exp(.))}).
+ * {@code u = 0, t = 0} is the identity ({@code s(0) = 1}, {@code d log s / du = 1} there), so a conditioner
+ * whose last layer starts at zero makes the layer start as the identity.
+ *
+ * <p><b>Why this form.</b> Near {@code u = 0} it is RealNVP's {@code s = exp(u)}: the log-det moves at
+ * the rate of the raw output in both directions, whereas {@code softplus(u + c)} grows only linearly
+ * ({@code d log s / du ~ 1/u}), which slows the strong expansions a thin structure such as the noise
+ * band of {@code moons} needs. The {@code tanh} clamp keeps the scale in {@code (e^-B, e^B)}, so neither
+ * direction overflows and the inverse amplifies by at most {@code e^B} per layer (the soft clamp of
+ * Glow-style implementations). Measured on the 2-D toys (ToyConvergenceTest setting, RealNVP and MAF,
+ * flow seeds 1-3), with the conditioners' hidden biases drawn by
+ * {@link org.flows4j.nn.Init#kaimingUniform()}, the default {@code B = 3} took the gaps to the true
+ * entropy from 0.016-0.044 nats (softplus scale {@code softplus(u + c) + 1e-3}) to 0.011-0.024 on moons
+ * and from 0.08-0.13 to 0.086-0.109 on 8gaussians. With zero hidden biases no exp-based form helped
+ * (8gaussians up to 0.18-0.26), and bounds above 3 or the unclamped {@code exp} were less stable there.
  * Cost: a handful of elementwise ops on {@code [N, K]}.
  */
 public final class AffineTransformer implements ElementwiseTransformer {
-    /** The default lower bound {@code eps} of the scale. */
-    public static final double DEFAULT_MIN_SCALE = 1e-3;
+    /** The default bound {@code B} of the log-scale: {@code s} in {@code (0.0498, 20.09)}. */
+    public static final double DEFAULT_LOG_SCALE_BOUND = 3.0;
 
-    private final double minScale;
-    private final double offset;
+    private final double bound;
 
-    /** An affine transformer with scale bounded below by {@link #DEFAULT_MIN_SCALE}. */
+    /** An affine transformer whose log-scale is bounded by {@link #DEFAULT_LOG_SCALE_BOUND}. */
     public AffineTransformer() {
-        this(DEFAULT_MIN_SCALE);
+        this(DEFAULT_LOG_SCALE_BOUND);
     }
 
-    /** An affine transformer with scale bounded below by {@code minScale}, in {@code (0, 1)}. */
-    public AffineTransformer(double minScale) {
-        if (!(minScale > 0 && minScale < 1)) {
-            throw new IllegalArgumentException("AffineTransformer: minScale must be in (0, 1), got " + minScale);
+    /** An affine transformer whose log-scale is soft-clamped to {@code (-logScaleBound, logScaleBound)}. */
+    public AffineTransformer(double logScaleBound) {
+        if (!(logScaleBound > 0) || Double.isInfinite(logScaleBound)) {
+            throw new IllegalArgumentException("AffineTransformer: logScaleBound must be finite and > 0, got "
+                    + logScaleBound);
         }
-        this.minScale = minScale;
-        this.offset = Math.log(Math.expm1(1.0 - minScale));
+        this.bound = logScaleBound;
     }
 
-    /** The lower bound {@code eps} of the scale. */
-    public double minScale() {
-        return minScale;
+    /** The bound {@code B} of the log-scale. */
+    public double logScaleBound() {
+        return bound;
     }
 
     @Override
@@ -50,24 +60,31 @@ public final class AffineTransformer implements ElementwiseTransformer {
         return 2;
     }
 
-    /** {@code s = softplus(u + c) + eps} for the raw scales {@code u [N, K]}. */
+    /** {@code log s = B tanh(u / B)} for the raw scales {@code u [N, K]}. */
+    public Variable logScale(Variable rawScale) {
+        return ArithmeticOps.mulScalar(ActivationOps.tanh(ArithmeticOps.mulScalar(rawScale, 1.0 / bound)), bound);
+    }
+
+    /** {@code s = exp(B tanh(u / B))} for the raw scales {@code u [N, K]}. */
     public Variable scale(Variable rawScale) {
-        return ArithmeticOps.addScalar(ActivationOps.softplus(ArithmeticOps.addScalar(rawScale, offset)), minScale);
+        return ActivationOps.exp(logScale(rawScale));
     }
 
     @Override
     public Transformed forward(Variable x, Variable params) {
         TransformerParams.check("AffineTransformer.forward", x, params, 2);
-        Variable s = scale(TransformerParams.column(params, 1));
-        Variable y = ArithmeticOps.add(ArithmeticOps.mul(x, s), TransformerParams.column(params, 0));
-        return new Transformed(y, ReduceOps.sum(ActivationOps.log(s), 1, false));
+        Variable logS = logScale(TransformerParams.column(params, 1));
+        Variable scaled = ArithmeticOps.mul(x, ActivationOps.exp(logS));
+        Variable y = ArithmeticOps.add(scaled, TransformerParams.column(params, 0));
+        return new Transformed(y, ReduceOps.sum(logS, 1, false));
     }
 
     @Override
     public Transformed inverse(Variable y, Variable params) {
         TransformerParams.check("AffineTransformer.inverse", y, params, 2);
-        Variable s = scale(TransformerParams.column(params, 1));
-        Variable x = ArithmeticOps.div(ArithmeticOps.sub(y, TransformerParams.column(params, 0)), s);
-        return new Transformed(x, ArithmeticOps.neg(ReduceOps.sum(ActivationOps.log(s), 1, false)));
+        Variable logS = logScale(TransformerParams.column(params, 1));
+        Variable shifted = ArithmeticOps.sub(y, TransformerParams.column(params, 0));
+        Variable x = ArithmeticOps.mul(shifted, ActivationOps.exp(ArithmeticOps.neg(logS)));
+        return new Transformed(x, ArithmeticOps.neg(ReduceOps.sum(logS, 1, false)));
     }
 }

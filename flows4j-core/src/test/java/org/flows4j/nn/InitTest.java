@@ -2,6 +2,7 @@ package org.flows4j.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.flows4j.autodiff.Activation;
@@ -42,6 +43,22 @@ class InitTest {
     }
 
     @Test
+    void kaimingUniformDrawsTheBiasWithTheWeightsBound() {
+        Tensor b = Tensor.zeros(DType.FLOAT64, 4000);
+        Init.kaimingUniform().initBias(b, 50, new Rng(7));
+        assertUniform(b, Math.sqrt(6.0 / 50));
+        Tensor leaky = Tensor.zeros(DType.FLOAT64, 4000);
+        Init.kaimingUniform(0.2).initBias(leaky, 3, new Rng(8));
+        assertUniform(leaky, Math.sqrt(2.0 / (1 + 0.04)) * Math.sqrt(3.0 / 3));
+        Linear layer = new Linear(2, 4000, true, DType.FLOAT64, new Rng(9), Init.forActivation(Activation.RELU));
+        assertUniform(layer.bias().value(), Math.sqrt(6.0 / 2));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Init.kaimingUniform().initBias(Tensor.zeros(DType.FLOAT64, 3), 0, new Rng(1)));
+        assertTrue(e.getMessage().contains("Init.kaimingUniform") && e.getMessage().contains(">= 1")
+                && e.getMessage().contains("0"), e.getMessage());
+    }
+
+    @Test
     void xavierUniformUsesFanInPlusFanOut() {
         assertUniform(weight(Init.xavierUniform(), 40, 100, 3), Math.sqrt(6.0 / 140));
     }
@@ -50,10 +67,10 @@ class InitTest {
     void uniformBoundAppliesToWeightAndBias() {
         assertUniform(weight(Init.uniform(1e-3), 40, 100, 4), 1e-3);
         Tensor b = Tensor.zeros(DType.FLOAT64, 4000);
-        Init.uniform(1e-3).initBias(b, new Rng(5));
+        Init.uniform(1e-3).initBias(b, 100, new Rng(5));
         assertUniform(b, 1e-3);
         Tensor b2 = Tensor.ones(DType.FLOAT64, 3);
-        Init.xavierUniform().initBias(b2, new Rng(5));
+        Init.xavierUniform().initBias(b2, 100, new Rng(5));
         assertArrayEquals(new double[3], b2.toDoubleArray(), 0.0);
     }
 

@@ -15,19 +15,28 @@ import org.junit.jupiter.api.Test;
 
 /** {@link AffineTransformer} and {@link AdditiveTransformer} against their formulas, GradCheck and bad input. */
 class ElementwiseTransformersTest {
-    private static double softplus(double v) {
-        return v > 0 ? v + Math.log1p(Math.exp(-v)) : Math.log1p(Math.exp(v));
+    /** {@code B tanh(u / B)} from the exponential definition of tanh, not from {@link Math#tanh}. */
+    private static double clampedLogScale(double u, double bound) {
+        double e = Math.exp(-2 * Math.abs(u) / bound);
+        return Math.signum(u) * bound * (1 - e) / (1 + e);
     }
 
     @Test
-    void affineScaleIsOneAtZeroAndBoundedBelow() {
-        AffineTransformer a = new AffineTransformer(0.01);
-        Tensor u = Tensor.of(new double[][] {{0.0, -1e4, 1e4, 2.0}});
+    void affineScaleIsOneAtZeroAndSoftlyClamped() {
+        AffineTransformer a = new AffineTransformer(2.0);
+        Tensor u = Tensor.of(new double[][] {{0.0, -1e4, 1e4, 0.5, -3.0}});
         Tensor s = a.scale(Variable.constant(u)).value();
         assertEquals(1.0, s.get(0), 1e-15);
-        assertEquals(0.01, s.get(1), 1e-15);
-        assertTrue(Double.isFinite(s.get(2)) && s.get(2) > 1e4 - 1);
-        assertEquals(softplus(2.0 + Math.log(Math.expm1(0.99))) + 0.01, s.get(3), 1e-14);
+        assertEquals(Math.exp(-2.0), s.get(1), 1e-15);
+        assertEquals(Math.exp(2.0), s.get(2), 1e-13);
+        assertEquals(Math.exp(clampedLogScale(0.5, 2.0)), s.get(3), 1e-14);
+        assertEquals(Math.exp(clampedLogScale(-3.0, 2.0)), s.get(4), 1e-14);
+        Tensor small = Tensor.of(new double[][] {{1e-4, -1e-4}});
+        Tensor logS = a.logScale(Variable.constant(small)).value();
+        assertEquals(1e-4, logS.get(0), 1e-12, "slope 1 at u = 0, like exp(u)");
+        assertEquals(-1e-4, logS.get(1), 1e-12);
+        assertEquals(3.0, AffineTransformer.DEFAULT_LOG_SCALE_BOUND);
+        assertEquals(AffineTransformer.DEFAULT_LOG_SCALE_BOUND, new AffineTransformer().logScaleBound());
     }
 
     @Test
@@ -38,13 +47,13 @@ class ElementwiseTransformersTest {
         Tensor p = Tensor.randn(rng, DType.FLOAT64, 3, 2, 2);
         Transformed f = a.forward(Variable.constant(x), Variable.constant(p));
         Transformed b = a.inverse(f.output(), Variable.constant(p));
-        double c = Math.log(Math.expm1(1 - AffineTransformer.DEFAULT_MIN_SCALE));
         for (int i = 0; i < 3; i++) {
             double logDet = 0;
             for (int k = 0; k < 2; k++) {
                 double t = p.get(i * 4 + k * 2);
-                double s = softplus(p.get(i * 4 + k * 2 + 1) + c) + AffineTransformer.DEFAULT_MIN_SCALE;
-                logDet += Math.log(s);
+                double logS = clampedLogScale(p.get(i * 4 + k * 2 + 1), 3.0);
+                double s = Math.exp(logS);
+                logDet += logS;
                 assertEquals(x.get(i * 2 + k) * s + t, f.output().value().get(i * 2 + k), 1e-13);
                 assertEquals(x.get(i * 2 + k), b.output().value().get(i * 2 + k), 1e-13);
             }
@@ -99,9 +108,11 @@ class ElementwiseTransformersTest {
         assertThrows(ShapeMismatchException.class, () -> new AdditiveTransformer().inverse(
                 Variable.constant(Tensor.zeros(DType.FLOAT64, 3, 2)), Variable.constant(Tensor.zeros(DType.FLOAT64,
                         3, 3, 1))));
-        IllegalArgumentException b = assertThrows(IllegalArgumentException.class, () -> new AffineTransformer(1.0));
-        assertTrue(b.getMessage().contains("(0, 1)") && b.getMessage().contains("1.0"), b.getMessage());
+        IllegalArgumentException b = assertThrows(IllegalArgumentException.class, () -> new AffineTransformer(-1.0));
+        assertTrue(b.getMessage().contains("AffineTransformer") && b.getMessage().contains("> 0")
+                && b.getMessage().contains("-1.0"), b.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new AffineTransformer(0.0));
         assertThrows(IllegalArgumentException.class, () -> new AffineTransformer(Double.NaN));
+        assertThrows(IllegalArgumentException.class, () -> new AffineTransformer(Double.POSITIVE_INFINITY));
     }
 }

@@ -10,12 +10,12 @@ import org.flows4j.transform.AffineTransformer;
  * Masked autoregressive flow layer (MAF, Papamakarios et al. 2017) with the bounded affine transformer:
  * with {@code (t_i, u_i)} the MADE outputs of feature {@code i}, which depend only on {@code x_<i},
  * <pre>
- *   z_i = x_i * s_i + t_i,   s_i = softplus(u_i + c) + eps     (see {@link AffineTransformer})
- *   log |det dz/dx| = sum_i log s_i                              (triangular Jacobian, diagonal s_i)
+ *   z_i = x_i * s_i + t_i,   s_i = exp(B tanh(u_i / B))         (see {@link AffineTransformer})
+ *   log |det dz/dx| = sum_i log s_i = sum_i B tanh(u_i / B)     (triangular Jacobian, diagonal s_i)
  * </pre>
  * This is the paper's {@code z_i = (x_i - mu_i) exp(-alpha_i)} with {@code s_i = exp(-alpha_i)},
- * {@code t_i = -mu_i s_i}, and a scale bounded below by {@code eps} that grows linearly instead of
- * exponentially. The MADE's output layer starts at zero, so the layer starts as the identity.
+ * {@code t_i = -mu_i s_i}, and the log-scale {@code -alpha_i} soft-clamped to {@code (-B, B)}. The
+ * MADE's output layer starts at zero, so the layer starts as the identity.
  *
  * <p><b>Fast direction: forward</b> (data to latent, so {@code logProb} and training cost one MADE pass).
  * The inverse (sampling) costs {@code D} MADE passes; see {@link AutoregressiveTransform}.

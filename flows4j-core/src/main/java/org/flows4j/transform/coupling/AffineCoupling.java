@@ -8,10 +8,10 @@ import org.flows4j.transform.AffineTransformer;
 /**
  * Affine coupling layer (RealNVP, Dinh et al. 2016): with {@code (t, u) = conditioner(x_A, context)},
  * <pre>
- *   y_A = x_A,   y_B = x_B * s + t,   s = softplus(u + c) + eps   (see {@link AffineTransformer})
- *   log |det J| = sum_{k in B} log s_k
+ *   y_A = x_A,   y_B = x_B * s + t,   s = exp(B tanh(u / B))   (see {@link AffineTransformer})
+ *   log |det J| = sum_{k in B} log s_k = sum_{k in B} B tanh(u_k / B)
  * </pre>
- * The bounded scale replaces RealNVP's {@code exp(u)}: it stays above {@code eps} and grows linearly,
+ * The soft-clamped scale is RealNVP's {@code exp(u)} near {@code u = 0} and stays in {@code (e^-B, e^B)},
  * so neither direction overflows. With the default MLP conditioner (last layer zero) the layer starts
  * as the identity with log-det 0. Both directions cost one conditioner pass.
  */
@@ -21,7 +21,7 @@ public final class AffineCoupling extends CouplingTransform {
         this(mask, contextFeatures, new AffineTransformer(), factory);
     }
 
-    /** An affine coupling with the given transformer (for another scale bound) and conditioner. */
+    /** An affine coupling with the given transformer (for another log-scale bound) and conditioner. */
     public AffineCoupling(CouplingMask mask, int contextFeatures, AffineTransformer transformer,
             ConditionerFactory factory) {
         super(mask, contextFeatures, transformer, factory);
