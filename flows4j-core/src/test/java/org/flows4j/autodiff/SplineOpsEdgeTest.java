@@ -11,12 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.File;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 import org.flows4j.autodiff.SplineOpsTest.Case;
+import org.flows4j.tensor.ChildJvm;
 import org.flows4j.tensor.DType;
 import org.flows4j.tensor.Parallel;
 import org.flows4j.tensor.Rng;
@@ -210,17 +206,7 @@ class SplineOpsEdgeTest {
 
     @Test
     void aJvmWithoutTheVectorModuleGivesTheSameSpline() throws Exception {
-        String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                SplineScalarFallbackMain.class.getName()).redirectErrorStream(true).start();
-        String out;
-        try (InputStream in = p.getInputStream()) {
-            ByteArrayOutputStream buf = new ByteArrayOutputStream();
-            in.transferTo(buf);
-            out = buf.toString(StandardCharsets.UTF_8);
-        }
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child JVM did not finish");
-        assertEquals(0, p.exitValue(), out);
+        String out = ChildJvm.run(SplineScalarFallbackMain.class);
         assertTrue(out.contains("vectorized=false"), out);
         String line = out.substring(out.indexOf("max error ") + "max error ".length()).trim().split("\\s+")[0];
         assertTrue(Double.parseDouble(line) < 1e-8, out);
