@@ -2,6 +2,7 @@ package org.flows4j.autodiff;
 
 import org.flows4j.tensor.DType;
 import org.flows4j.tensor.MatMul;
+import org.flows4j.tensor.ReluKernels;
 import org.flows4j.tensor.Shape;
 import org.flows4j.tensor.ShapeMismatchException;
 import org.flows4j.tensor.Tensor;
@@ -128,7 +129,7 @@ public final class LinalgOps {
             for (int i = from * m; i < to * m; i += m) {
                 if (act == Activation.RELU) {
                     if (b != null) {
-                        biasReluRow(v, i, b, m);
+                        ReluKernels.biasRelu(v, i, b, m);
                     } else {
                         reluRow(v, i, m);
                     }
@@ -161,12 +162,6 @@ public final class LinalgOps {
         }
     }
 
-    private static void biasReluRow(float[] v, int off, float[] b, int m) {
-        for (int j = 0; j < m; j++) {
-            v[off + j] = Math.max(v[off + j] + b[j], 0f);
-        }
-    }
-
     private static void reluRow(float[] v, int off, int m) {
         for (int j = off; j < off + m; j++) {
             v[j] = Math.max(v[j], 0f);
@@ -191,7 +186,7 @@ public final class LinalgOps {
             float[] yv = y.floatData();
             float[] out = gz.floatData();
             if (act == Activation.RELU) {
-                reluGradient(gv, yv, out, len);
+                ReluKernels.backward(gv, yv, out, 0, len);
                 return gz;
             }
             for (int i = 0; i < len; i++) {
@@ -203,13 +198,6 @@ public final class LinalgOps {
             }
         }
         return gz;
-    }
-
-    /** {@code out[i] = y[i] > 0 ? g[i] : 0}. */
-    static void reluGradient(float[] g, float[] y, float[] out, int len) {
-        for (int i = 0; i < len; i++) {
-            out[i] = y[i] > 0f ? g[i] : 0f;
-        }
     }
 
     /** {@code s[j] = sum_i gz[i,j]}, summed over rows in order in float64. */

@@ -3,12 +3,14 @@ package org.flows4j.autodiff;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.flows4j.tensor.DType;
-import org.flows4j.tensor.Elementwise;
+import org.flows4j.tensor.BinaryKernels;
 import org.flows4j.tensor.Shape;
 import org.flows4j.tensor.Tensor;
 
@@ -143,6 +145,7 @@ public final class Variable {
         }
         List<Variable> order = topologicalOrder();
         Map<Variable, Tensor> grads = new IdentityHashMap<>();
+        Set<Tensor> sums = Collections.newSetFromMap(new IdentityHashMap<>());
         grads.put(this, seed);
         for (int k = order.size() - 1; k >= 0; k--) {
             Variable v = order.get(k);
@@ -150,6 +153,7 @@ public final class Variable {
             if (g == null) {
                 continue;
             }
+            sums.remove(g);
             if (v.isLeaf()) {
                 v.accumulate(g);
                 continue;
@@ -169,7 +173,15 @@ public final class Variable {
                             + Shape.str(gi[i].shape()) + " for input " + i + " of shape " + Shape.str(in.value.shape()));
                 }
                 Tensor prev = grads.get(in);
-                grads.put(in, prev == null ? gi[i] : Elementwise.zip(prev, gi[i], Double::sum, "accumulate"));
+                if (prev == null) {
+                    grads.put(in, gi[i]);
+                } else if (sums.contains(prev)) {
+                    prev.addInPlace(gi[i], 1.0);
+                } else {
+                    Tensor sum = BinaryKernels.zip(prev, gi[i], BinaryKernels.Op.ADD, "accumulate");
+                    sums.add(sum);
+                    grads.put(in, sum);
+                }
             }
         }
         if (!retainGraph) {

@@ -29,6 +29,8 @@ final class GemmDriver {
      * instead of one 1-element write per row at a stride of {@code kc}, which stalls on 4K aliasing.
      */
     static final int TRANSPOSE_BLOCK = 8;
+    /** A float32 product with fewer columns than a tile and at least this many rows is computed transposed. */
+    static final int NARROW_MIN_ROWS = 64;
 
     private static final ThreadLocal<float[]> FLOAT_BUFFER = ThreadLocal.withInitial(() -> new float[0]);
     private static final ThreadLocal<double[]> DOUBLE_BUFFER = ThreadLocal.withInitial(() -> new double[0]);
@@ -57,6 +59,10 @@ final class GemmDriver {
         if (batch == 0 || n == 0) {
             return;
         }
+        if (batch == 1 && m < kern.floatNr() && n >= NARROW_MIN_ROWS) {
+            narrow(kern, transA, transB, n, k, m, a, aOff, b, bOff, c, cOff, accumulate, epilogue);
+            return;
+        }
         int mr = kern.mr();
         int tiles = tiles(n, mr);
         boolean packB = transB || n >= PACK_MIN_ROWS;
@@ -78,6 +84,35 @@ final class GemmDriver {
                 }
             }
         });
+    }
+
+    /**
+     * {@code C = op(A) op(B)} for a C narrower than one tile ({@code m < nr}) and tall, computed as
+     * {@code C^T = op(B)^T op(A)^T} into a scratch {@code [m, n]} and transposed back: the kernel's
+     * vectors then run along the n rows of C instead of being mostly empty. Each element is the same
+     * chain {@code s = fma(a[i,p], b[p,j], s)} over {@code p} in order (the product's factors only
+     * swap places), so the result is bit-identical to the direct loop.
+     */
+    private static void narrow(GemmKernel kern, boolean transA, boolean transB, int n, int k, int m,
+                               float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+                               boolean accumulate, MatMul.RowEpilogue epilogue) {
+        float[] t = new float[m * n];
+        if (accumulate) {
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < m; j++) {
+                    t[j * n + i] = c[cOff + i * m + j];
+                }
+            }
+        }
+        run(kern, 1, !transB, !transA, m, k, n, b, bOff, 0, a, aOff, 0, t, 0, 0, accumulate, null);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < m; j++) {
+                c[cOff + i * m + j] = t[j * n + i];
+            }
+        }
+        if (epilogue != null) {
+            epilogue.apply(0, n);
+        }
     }
 
     private static void rows(GemmKernel kern, boolean transA, boolean transB, int n, int k, int m,

@@ -38,17 +38,7 @@ public final class MatMul {
     }
 
     private static GemmKernel selectKernel() {
-        if ("false".equalsIgnoreCase(System.getProperty("flows4j.vector", "true").trim())) {
-            return ScalarMatMul.INSTANCE;
-        }
-        if (!ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
-            return ScalarMatMul.INSTANCE;
-        }
-        try {
-            return (GemmKernel) Class.forName("org.flows4j.tensor.VectorMatMul").getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException | LinkageError e) {
-            return ScalarMatMul.INSTANCE;
-        }
+        return VectorModule.load("org.flows4j.tensor.VectorMatMul", GemmKernel.class, ScalarMatMul.INSTANCE);
     }
 
     /** Whether the Vector API kernels are in use. */

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class MatMulTest {
     private static final int[][] SHAPES = {
         {1, 1, 1}, {7, 13, 5}, {33, 65, 17}, {4, 16, 16}, {5, 300, 3}, {3, 9, 530}, {17, 1, 33}, {2, 40, 70},
-        {40, 3, 2}, {512, 128, 128},
+        {40, 3, 2}, {512, 128, 128}, {512, 128, 4}, {200, 300, 7}, {64, 5, 1},
     };
     private static final boolean VECTOR_MODULE = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     private final int savedThreads = Parallel.threads();
@@ -133,6 +133,49 @@ class MatMulTest {
             double[][] scale = naive(false, true, n, k, m, widen(a), widen(b), null);
             for (int i = 0; i < cs.length; i++) {
                 assertEquals(cs[i], cv[i], 2e-6 * scale[1][i], n + "x" + k + "x" + m + " element " + i);
+            }
+        }
+    }
+
+    /**
+     * Tall products narrower than a tile are computed transposed; every element must still be the
+     * kernel's own chain over p in order: fused {@code s = fma(x, y, s)} for the vector kernels,
+     * {@code s = s + x * y} for the scalar ones, starting from the old output when accumulating.
+     */
+    @Test
+    void narrowTallProductsAreTheKernelsOwnChainBitForBit() {
+        Rng rng = new Rng(14);
+        for (int[] s : new int[][] {{512, 128, 4}, {300, 300, 7}, {64, 3, 1}, {128, 512, 8}}) {
+            int n = s[0];
+            int k = s[1];
+            int m = s[2];
+            float[] a = toFloat(randomArray(rng, n * k));
+            float[] b = toFloat(randomArray(rng, k * m));
+            float[] c0 = toFloat(randomArray(rng, n * m));
+            for (int t = 0; t < 8; t++) {
+                boolean ta = (t & 1) != 0;
+                boolean tb = (t & 2) != 0;
+                boolean acc = (t & 4) != 0;
+                for (GemmKernel kern : kernels()) {
+                    boolean fused = kern != ScalarMatMul.INSTANCE;
+                    float[] c = acc ? c0.clone() : new float[n * m];
+                    int[] rowsSeen = new int[1];
+                    MatMul.gemm(kern, 1, ta, tb, n, k, m, a, 0, 0, b, 0, 0, c, 0, 0, acc,
+                            (from, to) -> rowsSeen[0] += to - from);
+                    assertEquals(n, rowsSeen[0], "epilogue rows");
+                    for (int i = 0; i < n; i++) {
+                        for (int j = 0; j < m; j++) {
+                            float sum = acc ? c0[i * m + j] : 0f;
+                            for (int p = 0; p < k; p++) {
+                                float x = ta ? a[p * n + i] : a[i * k + p];
+                                float y = tb ? b[j * k + p] : b[p * m + j];
+                                sum = fused ? Math.fma(x, y, sum) : sum + x * y;
+                            }
+                            assertEquals(Float.floatToRawIntBits(sum), Float.floatToRawIntBits(c[i * m + j]),
+                                    kern.name() + " " + n + "x" + k + "x" + m + " t=" + t + " at " + i + "," + j);
+                        }
+                    }
+                }
             }
         }
     }

@@ -1,0 +1,41 @@
+package org.flows4j.tensor;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link ReluKernels} on the Vector API: whole vectors of the preferred species, then the remainder
+ * with the scalar loop (same bits: each element is a select or one add and a comparison).
+ *
+ * <p>Loaded by {@link ReluKernels} only when the module is in the boot layer; never reference this
+ * class from code that must run without {@code --add-modules jdk.incubator.vector}.
+ */
+final class VectorReluKernels implements ReluKernels.Kernel {
+    private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
+    private static final int FL = FS.length();
+
+    @Override
+    public void backward(float[] g, float[] y, float[] out, int from, int to) {
+        FloatVector zero = FloatVector.zero(FS);
+        int i = from;
+        for (; i <= to - FL; i += FL) {
+            VectorMask<Float> active = FloatVector.fromArray(FS, y, i).compare(VectorOperators.GT, 0f);
+            zero.blend(FloatVector.fromArray(FS, g, i), active).intoArray(out, i);
+        }
+        ReluKernels.Scalar.INSTANCE.backward(g, y, out, i, to);
+    }
+
+    @Override
+    public void biasRelu(float[] v, int off, float[] b, int m) {
+        int j = 0;
+        for (; j <= m - FL; j += FL) {
+            FloatVector s = FloatVector.fromArray(FS, v, off + j).add(FloatVector.fromArray(FS, b, j));
+            s.blend(0f, s.compare(VectorOperators.LE, 0f)).intoArray(v, off + j);
+        }
+        for (; j < m; j++) {
+            v[off + j] = Math.max(v[off + j] + b[j], 0f);
+        }
+    }
+}
