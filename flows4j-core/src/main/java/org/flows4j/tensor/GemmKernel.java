@@ -11,8 +11,8 @@ package org.flows4j.tensor;
  * whatever {@code rows}, {@code cols} and the tile position are (so the result never depends on how
  * the rows were split across threads). {@code B} must hold {@link #floatNr()} (or
  * {@link #doubleNr()}) readable values from every row start {@code bOff + p*bStride}; lanes past
- * {@code cols} are read but never stored. The fast path is a full tile with {@code bStride == nr}
- * (a packed strip): all indices then move by constants per step, which lets the JIT drop bounds checks.
+ * {@code cols} are read but never stored. The fast path is a full tile ({@code mr x nr}); float64 full
+ * tiles also need {@code bStride == nr} (a packed strip).
  */
 interface GemmKernel {
     /** A short name for reports ("vector" or "scalar" with the lane counts). */

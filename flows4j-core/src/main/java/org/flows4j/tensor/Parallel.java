@@ -1,12 +1,7 @@
 package org.flows4j.tensor;
 
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The kernel thread pool. Large kernels split their outer loop into contiguous chunks, one per
@@ -16,7 +11,15 @@ import java.util.concurrent.ExecutionException;
  *
  * <p>Chunks split output rows only, so every output element is computed by the same sequence of
  * floating-point operations whatever the thread count: results are bit-identical for 1 or N
- * threads. A kernel called from inside a worker runs serially (no nested splitting, no deadlock).
+ * threads. A kernel called from inside a chunk runs serially (no nested splitting, no deadlock), and
+ * so does a kernel called while another thread's kernel holds the workers.
+ *
+ * <p>A training step calls hundreds of kernels of a few tens of microseconds each, so handing a chunk
+ * to a worker must cost far less than that. The workers are plain daemon threads that own one job
+ * slot each: the caller writes the chunk into the slot and bumps a sequence number; a worker spins on
+ * its slot for about {@value #SPIN_MICROS} microseconds after its last chunk before it parks, and the
+ * caller spins (then yields) until every worker has published its chunk as done. An executor's queue, futures and
+ * park/unpark on every call cost more than the kernels themselves at these sizes.
  */
 public final class Parallel {
     /** A body over the half-open index range {@code [from, to)}. */
@@ -26,9 +29,16 @@ public final class Parallel {
         void run(int from, int to);
     }
 
-    private static final ThreadLocal<Boolean> IN_WORKER = ThreadLocal.withInitial(() -> false);
+    /** How long an idle worker keeps polling its slot before it parks. */
+    static final long SPIN_MICROS = 200;
+    /**
+     * Polls of a worker's slot before a waiting caller starts yielding its core (tens of microseconds):
+     * on a machine with more busy threads than cores, the worker may need the caller's core to finish.
+     */
+    static final int WAIT_SPINS = 1 << 12;
+
     private static volatile int threads = initialThreads();
-    private static volatile ExecutorService pool;
+    private static volatile Team team;
 
     private Parallel() {
     }
@@ -60,34 +70,26 @@ public final class Parallel {
         }
         if (n != threads) {
             threads = n;
-            ExecutorService old = pool;
-            pool = null;
+            Team old = team;
+            team = null;
             if (old != null) {
                 old.shutdown();
             }
         }
     }
 
-    private static ExecutorService pool() {
-        ExecutorService p = pool;
-        if (p == null) {
+    private static Team team(int t) {
+        Team current = team;
+        if (current == null) {
             synchronized (Parallel.class) {
-                p = pool;
-                if (p == null) {
-                    AtomicInteger id = new AtomicInteger();
-                    p = Executors.newFixedThreadPool(Math.max(1, threads - 1), r -> {
-                        Thread t = new Thread(() -> {
-                            IN_WORKER.set(true);
-                            r.run();
-                        }, "flows4j-kernel-" + id.incrementAndGet());
-                        t.setDaemon(true);
-                        return t;
-                    });
-                    pool = p;
+                current = team;
+                if (current == null) {
+                    current = new Team(t - 1);
+                    team = current;
                 }
             }
         }
-        return p;
+        return current;
     }
 
     /**
@@ -97,34 +99,152 @@ public final class Parallel {
      */
     public static void forRange(int n, long work, RangeBody body) {
         int t = threads;
-        if (t == 1 || n < 2 || work < (1L << 15) || IN_WORKER.get()) {
+        if (t == 1 || n < 2 || work < (1L << 15) || Thread.currentThread() instanceof Worker) {
             body.run(0, n);
             return;
         }
-        int chunks = Math.min(t, n);
-        ExecutorService p = pool();
-        List<Future<?>> futures = new ArrayList<>(chunks - 1);
-        for (int c = 1; c < chunks; c++) {
-            int from = (int) ((long) n * c / chunks);
-            int to = (int) ((long) n * (c + 1) / chunks);
-            futures.add(p.submit(() -> body.run(from, to)));
+        Team workers = team(t);
+        if (workers.size() != t - 1 || !workers.busy.compareAndSet(false, true)) {
+            body.run(0, n);
+            return;
         }
-        body.run(0, (int) ((long) n / chunks));
-        for (Future<?> fut : futures) {
+        try {
+            workers.run(n, Math.min(t, n), body);
+        } finally {
+            workers.busy.set(false);
+        }
+    }
+
+    /** The worker threads of one pool size, and the flag that gives one caller at a time their use. */
+    private static final class Team {
+        final AtomicBoolean busy = new AtomicBoolean();
+        private final Worker[] workers;
+
+        Team(int size) {
+            workers = new Worker[size];
+            for (int i = 0; i < size; i++) {
+                workers[i] = new Worker("flows4j-kernel-" + (i + 1));
+                workers[i].start();
+            }
+        }
+
+        int size() {
+            return workers.length;
+        }
+
+        void run(int n, int chunks, RangeBody body) {
+            for (int c = 1; c < chunks; c++) {
+                workers[c - 1].post(body, (int) ((long) n * c / chunks), (int) ((long) n * (c + 1) / chunks));
+            }
+            Throwable first = null;
             try {
-                fut.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for a kernel", e);
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof RuntimeException) {
-                    throw (RuntimeException) cause;
+                body.run(0, (int) ((long) n / chunks));
+            } catch (RuntimeException | Error e) {
+                first = e;
+            }
+            for (int c = 1; c < chunks; c++) {
+                Throwable e = workers[c - 1].await();
+                if (first == null) {
+                    first = e;
                 }
-                if (cause instanceof Error) {
-                    throw (Error) cause;
+            }
+            if (first instanceof RuntimeException) {
+                throw (RuntimeException) first;
+            }
+            if (first instanceof Error) {
+                throw (Error) first;
+            }
+        }
+
+        /** Waits for the caller using the workers (if any) to finish, then stops them; the team stays busy for good. */
+        void shutdown() {
+            while (!busy.compareAndSet(false, true)) {
+                Thread.onSpinWait();
+            }
+            for (Worker w : workers) {
+                w.stopAfterCurrentJob();
+            }
+        }
+    }
+
+    /**
+     * A kernel thread with one job slot. {@code posted} and {@code done} count jobs; the plain fields
+     * of a job are written before the volatile {@code posted} and read after it, and the job's
+     * results (array writes, {@code error}) before the volatile {@code done}, so each side sees the
+     * other's writes.
+     */
+    private static final class Worker extends Thread {
+        private volatile long posted;
+        private volatile long done;
+        private volatile boolean parked;
+        private volatile boolean stopping;
+        private RangeBody body;
+        private int from;
+        private int to;
+        private Throwable error;
+
+        Worker(String name) {
+            super(name);
+            setDaemon(true);
+        }
+
+        void post(RangeBody b, int f, int t) {
+            body = b;
+            from = f;
+            to = t;
+            error = null;
+            posted = posted + 1;
+            if (parked) {
+                LockSupport.unpark(this);
+            }
+        }
+
+        Throwable await() {
+            long target = posted;
+            int spins = 0;
+            while (done != target) {
+                if (++spins < WAIT_SPINS) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();
                 }
-                throw new IllegalStateException(cause);
+            }
+            Throwable e = error;
+            body = null;
+            return e;
+        }
+
+        void stopAfterCurrentJob() {
+            stopping = true;
+            LockSupport.unpark(this);
+        }
+
+        @Override
+        public void run() {
+            long seen = 0;
+            while (true) {
+                long deadline = System.nanoTime() + SPIN_MICROS * 1000;
+                int spins = 0;
+                while (posted == seen && !stopping) {
+                    Thread.onSpinWait();
+                    if ((++spins & 63) == 0 && System.nanoTime() > deadline) {
+                        parked = true;
+                        if (posted == seen && !stopping) {
+                            LockSupport.park(this);
+                        }
+                        parked = false;
+                    }
+                }
+                if (stopping && posted == seen) {
+                    return;
+                }
+                seen = posted;
+                try {
+                    body.run(from, to);
+                } catch (Throwable e) {
+                    error = e;
+                }
+                done = seen;
             }
         }
     }

@@ -48,8 +48,8 @@ final class VectorMatMul implements GemmKernel {
     public void tile(int kc, float[] a, int aOff, int lda, float[] b, int bOff, int bStride,
                      float[] c, int cOff, int ldc, int rows, int cols, boolean accumulate) {
         if (cols == 2 * FL) {
-            if (rows == MR && bStride == 2 * FL) {
-                full(kc, a, aOff, lda, b, bOff, c, cOff, ldc, accumulate);
+            if (rows == MR) {
+                full(kc, a, aOff, lda, b, bOff, bStride, c, cOff, ldc, accumulate);
             } else {
                 for (int r = 0; r < rows; r++) {
                     row(kc, a, aOff + r * lda, b, bOff, bStride, c, cOff + r * ldc, accumulate);
@@ -67,7 +67,7 @@ final class VectorMatMul implements GemmKernel {
         }
     }
 
-    private static void full(int kc, float[] a, int aOff, int lda, float[] b, int bOff,
+    private static void full(int kc, float[] a, int aOff, int lda, float[] b, int bOff, int bStride,
                              float[] c, int cOff, int ldc, boolean accumulate) {
         int a1 = aOff + lda;
         int a2 = a1 + lda;
@@ -103,7 +103,7 @@ final class VectorMatMul implements GemmKernel {
             s31 = s00;
         }
         for (int p = 0; p < kc; p++) {
-            int bp = bOff + p * (2 * FL);
+            int bp = bOff + p * bStride;
             FloatVector b0 = FloatVector.fromArray(FS, b, bp);
             FloatVector b1 = FloatVector.fromArray(FS, b, bp + FL);
             FloatVector x = FloatVector.broadcast(FS, a[aOff + p]);

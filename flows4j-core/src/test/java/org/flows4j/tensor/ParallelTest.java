@@ -122,6 +122,46 @@ class ParallelTest {
     }
 
     @Test
+    void callersOnSeveralThreadsAtOnceAllGetWholeResults() throws Exception {
+        Parallel.setThreads(2);
+        Rng rng = new Rng(6);
+        int rows = 97;
+        int cols = 211;
+        double[] x = Tensor.randn(rng, DType.FLOAT64, rows * cols).doubleData();
+        double[] expected = rowWork(1, x, rows, cols);
+        Parallel.setThreads(2);
+        int callers = 4;
+        double[][] got = new double[callers * 25][];
+        Thread[] ts = new Thread[callers];
+        for (int c = 0; c < callers; c++) {
+            int id = c;
+            ts[c] = new Thread(() -> {
+                for (int r = 0; r < 25; r++) {
+                    double[] out = new double[rows];
+                    Parallel.forRange(rows, BIG, (from, to) -> {
+                        for (int i = from; i < to; i++) {
+                            double s = 0;
+                            for (int j = 0; j < cols; j++) {
+                                s += Math.exp(Math.sin(x[i * cols + j])) / (1 + j);
+                            }
+                            out[i] = s;
+                        }
+                    });
+                    got[id * 25 + r] = out;
+                }
+            });
+            ts[c].start();
+        }
+        for (Thread t : ts) {
+            t.join(60_000);
+            assertTrue(!t.isAlive(), "a caller did not finish");
+        }
+        for (double[] g : got) {
+            assertArrayEquals(expected, g);
+        }
+    }
+
+    @Test
     void threadCountMustBePositive() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Parallel.setThreads(0));
         assertTrue(e.getMessage().contains("0"), e.getMessage());
