@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.flows4j.autodiff.ActivationOps;
+import org.flows4j.autodiff.ArithmeticOps;
 import org.flows4j.autodiff.GradCheck;
+import org.flows4j.autodiff.ReduceOps;
 import org.flows4j.autodiff.Variable;
 import org.flows4j.tensor.DType;
 import org.flows4j.tensor.Rng;
@@ -80,6 +83,63 @@ class ElementwiseTransformersTest {
         AdditiveTransformer s = new AdditiveTransformer();
         GradCheck.Result r = GradCheck.check(v -> s.inverse(v[0], v[1]).output(), x, p1);
         assertTrue(r.passed(), r::toString);
+    }
+
+    /** The transformer written as a composition of generic ops: the plain path the fused op replaces. */
+    private static Transformed plainAffine(AffineTransformer a, Variable in, Variable params, boolean inverse) {
+        Variable logS = a.logScale(TransformerParams.column(params, 1));
+        Variable t = TransformerParams.column(params, 0);
+        Variable logDet = ReduceOps.sum(logS, 1, false);
+        if (inverse) {
+            Variable out = ArithmeticOps.mul(ArithmeticOps.sub(in, t), ActivationOps.exp(ArithmeticOps.neg(logS)));
+            return new Transformed(out, ArithmeticOps.neg(logDet));
+        }
+        return new Transformed(ArithmeticOps.add(ArithmeticOps.mul(in, ActivationOps.exp(logS)), t), logDet);
+    }
+
+    @Test
+    void fusedAffineAgreesWithThePlainCompositionInValuesAndGradients() {
+        AffineTransformer a = new AffineTransformer();
+        for (DType dtype : new DType[] {DType.FLOAT64, DType.FLOAT32}) {
+            double tol = dtype == DType.FLOAT64 ? 1e-12 : 2e-6;
+            Rng rng = new Rng(9);
+            Tensor x = Tensor.randn(rng, dtype, 7, 3);
+            Tensor p = Tensor.randn(rng, dtype, 7, 3, 2);
+            p.scaleInPlace(2.0);
+            p.set(1, 1e4);
+            p.set(3, -1e4);
+            p.set(5, 0.0);
+            Tensor seedOut = Tensor.randn(rng, dtype, 7, 3);
+            Tensor seedDet = Tensor.randn(rng, dtype, 7);
+            for (boolean inverse : new boolean[] {false, true}) {
+                Tensor[][] grads = new Tensor[2][];
+                Tensor[][] values = new Tensor[2][];
+                for (int path = 0; path < 2; path++) {
+                    Variable xv = Variable.parameter(x.copy());
+                    Variable pv = Variable.parameter(p.copy());
+                    Transformed t = path == 0 ? (inverse ? a.inverse(xv, pv) : a.forward(xv, pv))
+                            : plainAffine(a, xv, pv, inverse);
+                    Variable loss = ArithmeticOps.add(ReduceOps.sum(ArithmeticOps.mul(t.output(),
+                            Variable.constant(seedOut))), ReduceOps.sum(ArithmeticOps.mul(t.logDet(),
+                            Variable.constant(seedDet))));
+                    loss.backward();
+                    values[path] = new Tensor[] {t.output().value(), t.logDet().value()};
+                    grads[path] = new Tensor[] {xv.grad(), pv.grad()};
+                }
+                for (int i = 0; i < 2; i++) {
+                    assertClose(values[1][i], values[0][i], tol, dtype + " inverse=" + inverse + " value " + i);
+                    assertClose(grads[1][i], grads[0][i], tol, dtype + " inverse=" + inverse + " gradient " + i);
+                }
+            }
+        }
+    }
+
+    private static void assertClose(Tensor expected, Tensor actual, double tol, String what) {
+        assertEquals(expected.numel(), actual.numel(), what);
+        for (int i = 0; i < expected.numel(); i++) {
+            double e = expected.get(i);
+            assertEquals(e, actual.get(i), tol * Math.max(1.0, Math.abs(e)), what + " element " + i);
+        }
     }
 
     @Test
