@@ -69,7 +69,7 @@ final class GemmDriver {
         int tiles = tiles(n, mr);
         boolean packB = transB;
         int bPart = packedLength(k, m, kern.floatNr(), packB);
-        int bufLen = bPart + (transA ? mcFor(kern) * Math.min(k, KC) : 0);
+        int bufLen = bPart;
         Parallel.forRange(batch * tiles, 2L * batch * n * k * m, (t0, t1) -> {
             float[] buf = FLOAT_BUFFER.get();
             if (buf.length < bufLen) {
@@ -80,7 +80,7 @@ final class GemmDriver {
                 int r0 = Math.max(t0 - bi * tiles, 0) * mr;
                 int r1 = Math.min((t1 - bi * tiles) * mr, n);
                 rows(kern, transA, transB, n, k, m, a, aOff + bi * aStride, b, bOff + bi * bStride,
-                        c, cOff + bi * cStride, r0, r1, accumulate, packB, buf, bPart);
+                        c, cOff + bi * cStride, r0, r1, accumulate, packB, buf);
                 if (epilogue != null) {
                     epilogue.apply(bi * n + r0, bi * n + r1);
                 }
@@ -119,7 +119,7 @@ final class GemmDriver {
 
     private static void rows(GemmKernel kern, boolean transA, boolean transB, int n, int k, int m,
                              float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
-                             int r0, int r1, boolean accumulate, boolean packB, float[] buf, int aPacked) {
+                             int r0, int r1, boolean accumulate, boolean packB, float[] buf) {
         if (k == 0) {
             if (!accumulate) {
                 java.util.Arrays.fill(c, cOff + r0 * m, cOff + r1 * m, 0f);
@@ -144,15 +144,9 @@ final class GemmDriver {
                 }
                 for (int ic = r0; ic < r1; ic += mc) {
                     int icEnd = Math.min(ic + mc, r1);
-                    float[] aArr = a;
-                    int aBase = aOff + ic * k + pc;
-                    int lda = k;
-                    if (transA) {
-                        packTransposedA(a, aOff, n, pc, kc, ic, icEnd - ic, buf, aPacked);
-                        aArr = buf;
-                        aBase = aPacked;
-                        lda = kc;
-                    }
+                    int aBase = transA ? aOff + pc * n + ic : aOff + ic * k + pc;
+                    int lda = transA ? 1 : k;
+                    int aStep = transA ? n : 1;
                     for (int jr = 0; jr < nc; jr += nr) {
                         int cols = Math.min(nr, nc - jr);
                         boolean inPlace = !packB && cols == nr;
@@ -160,23 +154,10 @@ final class GemmDriver {
                         int bo = inPlace ? bOff + pc * ldb + jc + jr : packB ? jr * kc : 0;
                         int bs = inPlace ? ldb : nr;
                         for (int ir = ic; ir < icEnd; ir += mr) {
-                            kern.tile(kc, aArr, aBase + (ir - ic) * lda, lda, bArr, bo, bs,
+                            kern.tile(kc, a, aBase + (ir - ic) * lda, lda, aStep, bArr, bo, bs,
                                     c, cOff + ir * m + jc + jr, m, Math.min(mr, icEnd - ir), cols, acc);
                         }
                     }
-                }
-            }
-        }
-    }
-
-    /** Copies op(A)[i0, i0+rows) x [pc, pc+kc) of a transposed A (stored [k, n]) to {@code buf[off + i*kc + p]}. */
-    private static void packTransposedA(float[] a, int aOff, int n, int pc, int kc, int i0, int rows, float[] buf, int off) {
-        for (int ib = 0; ib < rows; ib += TRANSPOSE_BLOCK) {
-            int ie = Math.min(ib + TRANSPOSE_BLOCK, rows);
-            for (int p = 0; p < kc; p++) {
-                int src = aOff + (pc + p) * n + i0;
-                for (int i = ib; i < ie; i++) {
-                    buf[off + i * kc + p] = a[src + i];
                 }
             }
         }

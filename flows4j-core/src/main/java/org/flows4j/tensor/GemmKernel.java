@@ -27,8 +27,12 @@ interface GemmKernel {
     /** Columns of C in a full float64 tile. */
     int doubleNr();
 
-    /** Updates a float32 tile of at most {@link #mr()} rows and {@link #floatNr()} columns (see the type doc). */
-    void tile(int kc, float[] a, int aOff, int lda, float[] b, int bOff, int bStride,
+    /**
+     * Updates a float32 tile of at most {@link #mr()} rows and {@link #floatNr()} columns (see the type
+     * doc), reading {@code A[r, p]} at {@code a[aOff + r*lda + p*aStep]}: {@code aStep = 1} for a
+     * row-major A, {@code lda = 1} and {@code aStep} = its row length for a transposed one read in place.
+     */
+    void tile(int kc, float[] a, int aOff, int lda, int aStep, float[] b, int bOff, int bStride,
               float[] c, int cOff, int ldc, int rows, int cols, boolean accumulate);
 
     /** Updates a float64 tile of at most {@link #mr()} rows and {@link #doubleNr()} columns (see the type doc). */

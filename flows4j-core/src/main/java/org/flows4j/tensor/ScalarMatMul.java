@@ -40,10 +40,10 @@ final class ScalarMatMul implements GemmKernel {
     // ---- float32 ----
 
     @Override
-    public void tile(int kc, float[] a, int aOff, int lda, float[] b, int bOff, int bStride,
+    public void tile(int kc, float[] a, int aOff, int lda, int aStep, float[] b, int bOff, int bStride,
                      float[] c, int cOff, int ldc, int rows, int cols, boolean accumulate) {
         if (rows == MR && cols == NR) {
-            full(kc, a, aOff, lda, b, bOff, bStride, c, cOff, ldc, accumulate);
+            full(kc, a, aOff, lda, aStep, b, bOff, bStride, c, cOff, ldc, accumulate);
             return;
         }
         for (int r = 0; r < rows; r++) {
@@ -53,7 +53,7 @@ final class ScalarMatMul implements GemmKernel {
                 int bp = bOff + j;
                 for (int p = 0; p < kc; p++) {
                     s += a[ap] * b[bp];
-                    ap++;
+                    ap += aStep;
                     bp += bStride;
                 }
                 c[cOff + r * ldc + j] = s;
@@ -61,7 +61,7 @@ final class ScalarMatMul implements GemmKernel {
         }
     }
 
-    private static void full(int kc, float[] a, int aOff, int lda, float[] b, int bOff, int bStride,
+    private static void full(int kc, float[] a, int aOff, int lda, int aStep, float[] b, int bOff, int bStride,
                              float[] c, int cOff, int ldc, boolean accumulate) {
         int c1 = cOff + ldc;
         int c2 = c1 + ldc;
@@ -130,7 +130,7 @@ final class ScalarMatMul implements GemmKernel {
             s31 += x * b1;
             s32 += x * b2;
             s33 += x * b3;
-            ap++;
+            ap += aStep;
             bp += bStride;
         }
         c[cOff] = s00;

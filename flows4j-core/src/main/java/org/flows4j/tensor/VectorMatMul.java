@@ -45,14 +45,14 @@ final class VectorMatMul implements GemmKernel {
     // ---- float32 ----
 
     @Override
-    public void tile(int kc, float[] a, int aOff, int lda, float[] b, int bOff, int bStride,
+    public void tile(int kc, float[] a, int aOff, int lda, int aStep, float[] b, int bOff, int bStride,
                      float[] c, int cOff, int ldc, int rows, int cols, boolean accumulate) {
         if (cols == 2 * FL) {
             if (rows == MR) {
-                full(kc, a, aOff, lda, b, bOff, bStride, c, cOff, ldc, accumulate);
+                full(kc, a, aOff, lda, aStep, b, bOff, bStride, c, cOff, ldc, accumulate);
             } else {
                 for (int r = 0; r < rows; r++) {
-                    row(kc, a, aOff + r * lda, b, bOff, bStride, c, cOff + r * ldc, accumulate);
+                    row(kc, a, aOff + r * lda, aStep, b, bOff, bStride, c, cOff + r * ldc, accumulate);
                 }
             }
             return;
@@ -62,12 +62,12 @@ final class VectorMatMul implements GemmKernel {
             if (accumulate) {
                 System.arraycopy(c, cOff + r * ldc, tmp, 0, cols);
             }
-            row(kc, a, aOff + r * lda, b, bOff, bStride, tmp, 0, accumulate);
+            row(kc, a, aOff + r * lda, aStep, b, bOff, bStride, tmp, 0, accumulate);
             System.arraycopy(tmp, 0, c, cOff + r * ldc, cols);
         }
     }
 
-    private static void full(int kc, float[] a, int aOff, int lda, float[] b, int bOff, int bStride,
+    private static void full(int kc, float[] a, int aOff, int lda, int aStep, float[] b, int bOff, int bStride,
                              float[] c, int cOff, int ldc, boolean accumulate) {
         int a1 = aOff + lda;
         int a2 = a1 + lda;
@@ -104,18 +104,19 @@ final class VectorMatMul implements GemmKernel {
         }
         for (int p = 0; p < kc; p++) {
             int bp = bOff + p * bStride;
+            int ap = p * aStep;
             FloatVector b0 = FloatVector.fromArray(FS, b, bp);
             FloatVector b1 = FloatVector.fromArray(FS, b, bp + FL);
-            FloatVector x = FloatVector.broadcast(FS, a[aOff + p]);
+            FloatVector x = FloatVector.broadcast(FS, a[aOff + ap]);
             s00 = x.fma(b0, s00);
             s01 = x.fma(b1, s01);
-            x = FloatVector.broadcast(FS, a[a1 + p]);
+            x = FloatVector.broadcast(FS, a[a1 + ap]);
             s10 = x.fma(b0, s10);
             s11 = x.fma(b1, s11);
-            x = FloatVector.broadcast(FS, a[a2 + p]);
+            x = FloatVector.broadcast(FS, a[a2 + ap]);
             s20 = x.fma(b0, s20);
             s21 = x.fma(b1, s21);
-            x = FloatVector.broadcast(FS, a[a3 + p]);
+            x = FloatVector.broadcast(FS, a[a3 + ap]);
             s30 = x.fma(b0, s30);
             s31 = x.fma(b1, s31);
         }
@@ -129,13 +130,13 @@ final class VectorMatMul implements GemmKernel {
         s31.intoArray(c, c3 + FL);
     }
 
-    private static void row(int kc, float[] a, int aOff, float[] b, int bOff, int bStride,
+    private static void row(int kc, float[] a, int aOff, int aStep, float[] b, int bOff, int bStride,
                             float[] c, int cOff, boolean accumulate) {
         FloatVector s0 = accumulate ? FloatVector.fromArray(FS, c, cOff) : FloatVector.zero(FS);
         FloatVector s1 = accumulate ? FloatVector.fromArray(FS, c, cOff + FL) : FloatVector.zero(FS);
         int bp = bOff;
         for (int p = 0; p < kc; p++) {
-            FloatVector x = FloatVector.broadcast(FS, a[aOff + p]);
+            FloatVector x = FloatVector.broadcast(FS, a[aOff + p * aStep]);
             s0 = x.fma(FloatVector.fromArray(FS, b, bp), s0);
             s1 = x.fma(FloatVector.fromArray(FS, b, bp + FL), s1);
             bp += bStride;
