@@ -2,7 +2,7 @@ package org.flows4j.autodiff;
 
 import org.flows4j.tensor.DType;
 import org.flows4j.tensor.MatMul;
-import org.flows4j.tensor.ReluKernels;
+import org.flows4j.tensor.LinearKernels;
 import org.flows4j.tensor.Shape;
 import org.flows4j.tensor.ShapeMismatchException;
 import org.flows4j.tensor.Tensor;
@@ -129,7 +129,7 @@ public final class LinalgOps {
             for (int i = from * m; i < to * m; i += m) {
                 if (act == Activation.RELU) {
                     if (b != null) {
-                        ReluKernels.biasRelu(v, i, b, m);
+                        LinearKernels.biasRelu(v, i, b, m);
                     } else {
                         reluRow(v, i, m);
                     }
@@ -186,7 +186,7 @@ public final class LinalgOps {
             float[] yv = y.floatData();
             float[] out = gz.floatData();
             if (act == Activation.RELU) {
-                ReluKernels.backward(gv, yv, out, 0, len);
+                LinearKernels.backward(gv, yv, out, 0, len);
                 return gz;
             }
             for (int i = 0; i < len; i++) {
@@ -207,12 +207,7 @@ public final class LinalgOps {
         double[] s = new double[m];
         float[] gf = gz.floatData();
         if (gf != null) {
-            for (int i = 0; i < n; i++) {
-                int row = i * m;
-                for (int j = 0; j < m; j++) {
-                    s[j] += gf[row + j];
-                }
-            }
+            LinearKernels.columnSums(gf, n, m, s);
         } else {
             double[] gd = gz.doubleData();
             for (int i = 0; i < n; i++) {
