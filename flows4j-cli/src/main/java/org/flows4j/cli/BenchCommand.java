@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.flows4j.tensor.DType;
 import org.flows4j.tensor.Parallel;
+import org.flows4j.train.TrainConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -49,6 +50,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "2", description = "kernel threads (default: ${DEFAULT-VALUE})")
     private int threads;
 
+    @Option(names = "--shards", defaultValue = "" + TrainConfig.DEFAULT_SHARDS, description = "parts of the training "
+            + "batch computed concurrently, as in training (default: ${DEFAULT-VALUE})")
+    private int shards;
+
     @Option(names = "--dtype", defaultValue = "float32", description = "float32 or float64 (default: ${DEFAULT-VALUE})")
     private String dtype;
 
@@ -73,7 +78,8 @@ public final class BenchCommand implements Callable<Integer> {
         Parallel.setThreads(threads);
         PrintWriter out = spec.commandLine().getOut();
         for (String m : models) {
-            FlowBench.Result r = new FlowBench(m, dim, layers, hidden, batch, evalBatch, type, trainSteps, warmupSeconds).run();
+            FlowBench.Result r = new FlowBench(m, dim, layers, hidden, batch, evalBatch, type, trainSteps, warmupSeconds,
+                    shards).run();
             out.println(r.toJson(threads));
             out.flush();
         }
@@ -87,8 +93,8 @@ public final class BenchCommand implements Callable<Integer> {
         if (dim < 2) {
             return "--dim must be at least 2 (coupling flows split the features), got " + dim;
         }
-        String[] names = {"--layers", "--hidden", "--batch", "--eval-batch", "--threads"};
-        int[] values = {layers, hidden, batch, evalBatch, threads};
+        String[] names = {"--layers", "--hidden", "--batch", "--eval-batch", "--threads", "--shards"};
+        int[] values = {layers, hidden, batch, evalBatch, threads, shards};
         for (int i = 0; i < names.length; i++) {
             if (values[i] < 1) {
                 return names[i] + " must be at least 1, got " + values[i];

@@ -5,9 +5,7 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.util.Arrays;
 import java.util.Locale;
-import org.flows4j.autodiff.ArithmeticOps;
 import org.flows4j.autodiff.GradMode;
-import org.flows4j.autodiff.ReduceOps;
 import org.flows4j.autodiff.Variable;
 import org.flows4j.flows.Flow;
 import org.flows4j.flows.FlowSpec;
@@ -16,6 +14,7 @@ import org.flows4j.optim.Adam;
 import org.flows4j.tensor.DType;
 import org.flows4j.tensor.Rng;
 import org.flows4j.tensor.Tensor;
+import org.flows4j.train.ShardedLoss;
 
 /**
  * One model's benchmark for {@code flows4j bench}. The flow is {@link Flows#build} of a
@@ -26,7 +25,8 @@ import org.flows4j.tensor.Tensor;
  *
  * <ul>
  *   <li>{@code train_steps_per_s = 1 / median(t_step)} over the timed steps, one step being
- *       {@code zeroGrad; loss = -mean(log p(x)); backward; Adam(lr 1e-3) step} on one fixed batch
+ *       {@code zeroGrad; loss = -mean(log p(x)); backward; Adam(lr 1e-3) step} on one fixed batch, the loss
+ *       and its gradient computed in {@code shards} concurrent parts as the trainer does ({@link ShardedLoss}),
  *       {@code x ~ N(0, I)} of {@code batch} rows, after untimed warm-up steps: at least
  *       {@value #WARMUP_STEPS} and at least {@code warmupSeconds} (3 s by default) of them, so that the JIT has compiled this model's code
  *       paths (with fewer, the first timed steps of the second and later models still ran while C2
@@ -52,6 +52,7 @@ final class FlowBench {
     private final int evalBatch;
     private final int trainSteps;
     private final long warmupNanos;
+    private final int shards;
 
     /** The figures of one model. */
     record Result(String model, long params, double trainStepsPerS, double logProbRowsPerS, double sampleRowsPerS,
@@ -66,13 +67,14 @@ final class FlowBench {
     }
 
     FlowBench(String model, int dim, int layers, int hidden, int batch, int evalBatch, DType dtype, int trainSteps,
-              double warmupSeconds) {
+              double warmupSeconds, int shards) {
         this.model = model;
         this.spec = specFor(model, dim).withLayers(layers).withHidden(hidden, hidden).withSpline(8, 3.0).withDtype(dtype);
         this.batch = batch;
         this.evalBatch = evalBatch;
         this.trainSteps = trainSteps;
         this.warmupNanos = (long) (warmupSeconds * 1e9);
+        this.shards = shards;
     }
 
     /** The FlowSpec kind behind a bench model name. */
@@ -108,24 +110,22 @@ final class FlowBench {
     private double trainStepsPerSecond(Flow flow, Tensor x) {
         flow.train(true);
         Adam adam = new Adam(flow.parameters(), 1e-3);
-        Variable input = Variable.constant(x);
         long start = System.nanoTime();
         for (int i = 0; i < WARMUP_STEPS || System.nanoTime() - start < warmupNanos; i++) {
-            step(flow, adam, input);
+            step(flow, adam, x);
         }
         long[] times = new long[trainSteps];
         for (int i = 0; i < trainSteps; i++) {
             long t0 = System.nanoTime();
-            step(flow, adam, input);
+            step(flow, adam, x);
             times[i] = System.nanoTime() - t0;
         }
         return 1e9 / median(times);
     }
 
-    private static void step(Flow flow, Adam adam, Variable x) {
+    private void step(Flow flow, Adam adam, Tensor x) {
         adam.zeroGrad();
-        Variable loss = ArithmeticOps.neg(ReduceOps.mean(flow.logProb(x)));
-        loss.backward();
+        ShardedLoss.meanNllBackward(flow, x, null, shards);
         adam.step();
     }
 

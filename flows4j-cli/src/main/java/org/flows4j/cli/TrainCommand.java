@@ -74,6 +74,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "512", description = "Rows per step (default: ${DEFAULT-VALUE}).")
     int batch;
 
+    @Option(names = "--shards", defaultValue = "" + TrainConfig.DEFAULT_SHARDS, description = "Parts of each batch "
+            + "computed concurrently; the result does not depend on the thread count (default: ${DEFAULT-VALUE}).")
+    int shards;
+
     @Option(names = "--lr", defaultValue = "5e-3", description = "Peak learning rate, cosine decay (default: ${DEFAULT-VALUE}).")
     double lr;
 
@@ -158,7 +162,7 @@ final class TrainCommand implements Callable<Integer> {
         int perEpoch = (split.train().length + batch - 1) / Math.max(1, batch);
         int e = epochs > 0 ? epochs : Math.max(5, Math.min(300, (3000 + perEpoch - 1) / perEpoch));
         TrainConfig cfg = TrainConfig.defaults().withEpochs(e).withBatchSize(batch).withLearningRate(lr)
-                .withWeightDecay(weightDecay).withPatience(split.validation().length == 0 ? 0 : patience).withSeed(seed);
+                .withWeightDecay(weightDecay).withPatience(split.validation().length == 0 ? 0 : patience).withSeed(seed).withShards(shards);
         w.printf(Locale.ROOT, "training %s on %s: %d train / %d validation / %d test rows, %d features%s, %d parameters%n",
                 fs, data, split.train().length, split.validation().length, split.test().length, features,
                 contextFeatures > 0 ? " + " + contextFeatures + " context" : "", model.flow().numParameters());

@@ -122,6 +122,9 @@ class BenchCommandTest {
         assertEquals(2, Main.run("bench", "--train-steps", "5"));
         assertBadInput("5");
         err.reset();
+        assertEquals(2, Main.run("bench", "--shards", "0"));
+        assertBadInput("--shards");
+        err.reset();
         assertEquals(2, Main.run("bench", "--warmup-seconds", "-1"));
         assertBadInput("-1");
     }

@@ -134,6 +134,29 @@ public final class Variable {
      * usable for another backward pass (the transform checker uses this to build Jacobians row by row).
      */
     public void backward(Tensor seed, boolean retainGraph) {
+        backward(seed, retainGraph, null);
+    }
+
+    /**
+     * Backward pass with an explicit seed that adds the gradients of the leaves reached into
+     * {@code leafGradients} (a copy on the first arrival, then in place) instead of into the leaves'
+     * {@link #grad()}, and releases the graph. Passes on different threads over graphs that share
+     * parameters then write nothing in common; {@link #accumulateGrad} merges the results afterwards.
+     */
+    public void backwardInto(Tensor seed, Map<Variable, Tensor> leafGradients) {
+        backward(seed, false, leafGradients);
+    }
+
+    /** Adds {@code g} to this variable's gradient, {@code grad = grad + g} (a copy of {@code g} when none yet). */
+    public void accumulateGrad(Tensor g) {
+        if (!Arrays.equals(g.shape(), value.shape())) {
+            throw new IllegalArgumentException("accumulateGrad: gradient shape " + Shape.str(g.shape())
+                    + " does not match the variable's shape " + Shape.str(value.shape()));
+        }
+        accumulate(g);
+    }
+
+    private void backward(Tensor seed, boolean retainGraph, Map<Variable, Tensor> leafGradients) {
         if (!Arrays.equals(seed.shape(), value.shape())) {
             throw new IllegalArgumentException("backward: seed shape " + Shape.str(seed.shape())
                     + " does not match the variable's shape " + Shape.str(value.shape()));
@@ -155,7 +178,16 @@ public final class Variable {
             }
             sums.remove(g);
             if (v.isLeaf()) {
-                v.accumulate(g);
+                if (leafGradients == null) {
+                    v.accumulate(g);
+                } else {
+                    Tensor sum = leafGradients.get(v);
+                    if (sum == null) {
+                        leafGradients.put(v, g.copy());
+                    } else {
+                        sum.addInPlace(g, 1.0);
+                    }
+                }
                 continue;
             }
             if (v.released) {

@@ -144,6 +144,20 @@ public abstract class Module {
         return this;
     }
 
+    /**
+     * Whether a forward pass in the current mode reads statistics of the whole batch or changes this
+     * module's state from it (batch normalization in training, an ActNorm not yet initialized): such a
+     * pass must see the batch at once, so it cannot be split into shards. Here: whether any child does.
+     */
+    public boolean dependsOnBatch() {
+        for (Module c : children.values()) {
+            if (c.dependsOnBatch()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Evaluation mode, the same as {@code train(false)}; returns this. */
     public final Module eval() {
         return train(false);

@@ -16,9 +16,15 @@ package org.flows4j.train;
  * @param patience      epochs without a validation improvement before stopping; 0 never stops early
  * @param seed          seed of the shuffling generator
  * @param evalBatchSize rows per chunk when evaluating the validation NLL
+ * @param shards        parts each minibatch is split into, whose gradients are computed concurrently
+ *                      and summed in a fixed order ({@link ShardedLoss}); results do not depend on the
+ *                      thread count. 1 computes the batch as one graph.
  */
 public record TrainConfig(int epochs, int batchSize, double learningRate, double weightDecay, double clipNorm,
-                          boolean cosine, long warmupSteps, int patience, long seed, int evalBatchSize) {
+                          boolean cosine, long warmupSteps, int patience, long seed, int evalBatchSize, int shards) {
+
+    /** Default {@link #shards}: one per core of a two-core machine, the smallest kind we target. */
+    public static final int DEFAULT_SHARDS = 2;
 
     /** Validates every field. */
     public TrainConfig {
@@ -30,51 +36,58 @@ public record TrainConfig(int epochs, int batchSize, double learningRate, double
         require(warmupSteps >= 0, "warmupSteps must be >= 0, got " + warmupSteps);
         require(patience >= 0, "patience must be >= 0, got " + patience);
         require(evalBatchSize >= 1, "evalBatchSize must be >= 1, got " + evalBatchSize);
+        require(shards >= 1, "shards must be >= 1, got " + shards);
     }
 
-    /** 50 epochs of batch 512, Adam at 1e-3 with cosine decay, clipping at 5, patience 10, seed 0. */
+    /** 50 epochs of batch 512, Adam at 1e-3 with cosine decay, clipping at 5, patience 10, seed 0, 2 shards. */
     public static TrainConfig defaults() {
-        return new TrainConfig(50, 512, 1e-3, 0, 5.0, true, 0, 10, 0, 4096);
+        return new TrainConfig(50, 512, 1e-3, 0, 5.0, true, 0, 10, 0, 4096, DEFAULT_SHARDS);
     }
 
     /** A copy with {@code epochs} changed. */
     public TrainConfig withEpochs(int e) {
-        return new TrainConfig(e, batchSize, learningRate, weightDecay, clipNorm, cosine, warmupSteps, patience, seed, evalBatchSize);
+        return new TrainConfig(e, batchSize, learningRate, weightDecay, clipNorm, cosine, warmupSteps, patience, seed, evalBatchSize, shards);
     }
 
     /** A copy with {@code batchSize} changed. */
     public TrainConfig withBatchSize(int b) {
-        return new TrainConfig(epochs, b, learningRate, weightDecay, clipNorm, cosine, warmupSteps, patience, seed, evalBatchSize);
+        return new TrainConfig(epochs, b, learningRate, weightDecay, clipNorm, cosine, warmupSteps, patience, seed, evalBatchSize, shards);
     }
 
     /** A copy with {@code learningRate} changed. */
     public TrainConfig withLearningRate(double lr) {
-        return new TrainConfig(epochs, batchSize, lr, weightDecay, clipNorm, cosine, warmupSteps, patience, seed, evalBatchSize);
+        return new TrainConfig(epochs, batchSize, lr, weightDecay, clipNorm, cosine, warmupSteps, patience, seed, evalBatchSize, shards);
     }
 
     /** A copy with {@code weightDecay} changed. */
     public TrainConfig withWeightDecay(double wd) {
-        return new TrainConfig(epochs, batchSize, learningRate, wd, clipNorm, cosine, warmupSteps, patience, seed, evalBatchSize);
+        return new TrainConfig(epochs, batchSize, learningRate, wd, clipNorm, cosine, warmupSteps, patience, seed, evalBatchSize, shards);
     }
 
     /** A copy with {@code clipNorm} changed. */
     public TrainConfig withClipNorm(double c) {
-        return new TrainConfig(epochs, batchSize, learningRate, weightDecay, c, cosine, warmupSteps, patience, seed, evalBatchSize);
+        return new TrainConfig(epochs, batchSize, learningRate, weightDecay, c, cosine, warmupSteps, patience, seed, evalBatchSize, shards);
     }
 
     /** A copy with the schedule changed. */
     public TrainConfig withSchedule(boolean cos, long warmup) {
-        return new TrainConfig(epochs, batchSize, learningRate, weightDecay, clipNorm, cos, warmup, patience, seed, evalBatchSize);
+        return new TrainConfig(epochs, batchSize, learningRate, weightDecay, clipNorm, cos, warmup, patience, seed, evalBatchSize, shards);
     }
 
     /** A copy with {@code patience} changed. */
     public TrainConfig withPatience(int p) {
-        return new TrainConfig(epochs, batchSize, learningRate, weightDecay, clipNorm, cosine, warmupSteps, p, seed, evalBatchSize);
+        return new TrainConfig(epochs, batchSize, learningRate, weightDecay, clipNorm, cosine, warmupSteps, p, seed, evalBatchSize, shards);
     }
 
     /** A copy with {@code seed} changed. */
     public TrainConfig withSeed(long s) {
-        return new TrainConfig(epochs, batchSize, learningRate, weightDecay, clipNorm, cosine, warmupSteps, patience, s, evalBatchSize);
+        return new TrainConfig(epochs, batchSize, learningRate, weightDecay, clipNorm, cosine, warmupSteps, patience, s, evalBatchSize, shards);
+    }
+
+    /** A copy with {@code shards} changed. */
+    public TrainConfig withShards(int n) {
+        return new TrainConfig(epochs, batchSize, learningRate, weightDecay, clipNorm, cosine, warmupSteps, patience, seed,
+                evalBatchSize, n);
     }
 
     private static void require(boolean ok, String message) {

@@ -4,10 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.flows4j.autodiff.ArithmeticOps;
-import org.flows4j.autodiff.GradMode;
-import org.flows4j.autodiff.ReduceOps;
-import org.flows4j.autodiff.Variable;
 import org.flows4j.distribution.Distribution;
 import org.flows4j.optim.Adam;
 import org.flows4j.optim.AdamW;
@@ -33,8 +29,9 @@ import org.flows4j.tensor.Tensor;
  * the engine's kernels give the same result on any thread count. A run resumed from a
  * {@link TrainState} taken at the end of an epoch continues exactly as the uninterrupted run would.
  *
- * <p>Cost per step: one forward and one backward pass of a minibatch. Not thread-safe: one trainer
- * trains one model on one thread (the kernels may use the thread pool).
+ * <p>Cost per step: one forward and one backward pass of a minibatch, in {@code shards} parts that run
+ * concurrently on the kernel threads ({@link ShardedLoss}). Not thread-safe: one trainer trains one
+ * model from one thread.
  */
 public final class Trainer {
     private final TrainConfig config;
@@ -93,7 +90,7 @@ public final class Trainer {
                 double lr = schedule.lr(run.steps);
                 opt.setLearningRate(lr);
                 opt.zeroGrad();
-                double loss = step(model, data, order, from, to, epoch);
+                double loss = step(model, data, order, from, to, epoch, config.shards());
                 if (config.clipNorm() > 0) {
                     GradClip.clipGlobalNorm(model.parameters().values(), config.clipNorm());
                 }
@@ -133,19 +130,15 @@ public final class Trainer {
         return new TrainResult(run.history, bestEpoch, run.bestValNll, stoppedEarly, run.steps);
     }
 
-    private static double step(Distribution model, TrainData data, int[] order, int from, int to, int epoch) {
-        Variable x = Variable.constant(Rows.gather(data.train(), order, from, to));
-        Variable c = data.trainContext() == null ? null : Variable.constant(Rows.gather(data.trainContext(), order, from, to));
-        try (GradMode.Scope s = GradMode.enableGrad()) {
-            Variable loss = ArithmeticOps.neg(ReduceOps.mean(model.logProb(x, c)));
-            double value = loss.value().item();
-            if (!Double.isFinite(value)) {
-                throw new IllegalStateException("Trainer: the loss became " + value + " in epoch " + epoch
-                        + "; lower the learning rate or standardize the data");
-            }
-            loss.backward();
-            return value;
+    private static double step(Distribution model, TrainData data, int[] order, int from, int to, int epoch, int shards) {
+        Tensor x = Rows.gather(data.train(), order, from, to);
+        Tensor c = data.trainContext() == null ? null : Rows.gather(data.trainContext(), order, from, to);
+        double value = ShardedLoss.meanNllBackward(model, x, c, shards);
+        if (!Double.isFinite(value)) {
+            throw new IllegalStateException("Trainer: the loss became " + value + " in epoch " + epoch
+                    + "; lower the learning rate or standardize the data");
         }
+        return value;
     }
 
     /** Mutable progress of one run. */

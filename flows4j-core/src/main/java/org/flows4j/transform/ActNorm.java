@@ -49,6 +49,12 @@ public final class ActNorm extends Transform {
         this.initialized = registerBuffer("initialized", Tensor.zeros(dtype, 1));
     }
 
+    /** True until the data-dependent initialization has happened: the first training batch sets the parameters. */
+    @Override
+    public boolean dependsOnBatch() {
+        return !isInitialized();
+    }
+
     /** Whether the data-dependent initialization has happened (here or in the model a state dict came from). */
     public synchronized boolean isInitialized() {
         return initialized.get(0) != 0.0;

@@ -54,6 +54,12 @@ public final class BatchNorm extends Transform {
     private final double momentum;
     private final double eps;
 
+    /** True in training mode, where the batch's mean and variance normalize it and update the running statistics. */
+    @Override
+    public boolean dependsOnBatch() {
+        return isTraining();
+    }
+
     /** A batch norm with {@link #DEFAULT_MOMENTUM} and {@link #DEFAULT_EPS}. */
     public BatchNorm(int features, DType dtype) {
         this(features, DEFAULT_MOMENTUM, DEFAULT_EPS, dtype);
