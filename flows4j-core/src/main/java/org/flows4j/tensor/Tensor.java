@@ -268,6 +268,34 @@ public final class Tensor {
         return f != null ? wrap(f.clone(), shape) : wrap(d.clone(), shape);
     }
 
+    /** A copy of rows {@code [from, to)} along the first axis. */
+    public Tensor rows(int from, int to) {
+        if (rank() < 1 || from < 0 || to < from || to > shape[0]) {
+            throw new IllegalArgumentException("rows: expected 0 <= from <= to <= " + (rank() < 1 ? 0 : shape[0])
+                    + " for shape " + Shape.str(shape) + ", got [" + from + ", " + to + ")");
+        }
+        int[] s = shape.clone();
+        s[0] = to - from;
+        int row = numel() / Math.max(shape[0], 1);
+        return f != null ? wrap(Arrays.copyOfRange(f, from * row, to * row), s)
+                : wrap(Arrays.copyOfRange(d, from * row, to * row), s);
+    }
+
+    /** Copies all rows of {@code src} (same dtype and row shape) into this tensor's rows from {@code at} on. */
+    public void setRows(int at, Tensor src) {
+        requireSameDType(src, "setRows");
+        int row = numel() / Math.max(shape[0], 1);
+        if (src.rank() != rank() || src.numel() != src.shape[0] * row || at < 0 || at + src.shape[0] > shape[0]) {
+            throw new ShapeMismatchException("setRows: cannot place rows of shape " + Shape.str(src.shape) + " at row "
+                    + at + " of a tensor of shape " + Shape.str(shape));
+        }
+        if (f != null) {
+            System.arraycopy(src.f, 0, f, at * row, src.numel());
+        } else {
+            System.arraycopy(src.d, 0, d, at * row, src.numel());
+        }
+    }
+
     /** This tensor converted to {@code target} (itself if already of that type). */
     public Tensor to(DType target) {
         if (target == dtype) {
