@@ -136,9 +136,10 @@ class CliEndToEndTest {
             {"sample", "--model", m, "-n", "-3"},
             {"eval", "--model", corrupt.toString(), "--data", "toy:moons"},
             {"train", "--data", "toy:moons", "--out", dir.resolve("y.flow").toString(), "--bogus-option"},
+            {"train", "--data", "toy:moons", "--rows", "200", "--shards", "0", "--out", dir.resolve("z.flow").toString()},
         };
         String[] expectedWords = {"missing.flow", "missing.csv", "expected 2 columns", "abc", "NaN", "nosuchtoy", "glow",
-            "-3", "corrupt.flow", "bogus"};
+            "-3", "corrupt.flow", "bogus", "shards must be >= 1, got 0"};
         for (int i = 0; i < cases.length; i++) {
             Run r = run(cases[i]);
             assertEquals(2, r.code(), String.join(" ", cases[i]) + " -> " + r.err());
