@@ -4,16 +4,25 @@ package org.flows4j.tensor;
  * In-place element-wise {@code exp}, {@code log} and {@code log1p} over a range of a double array,
  * for kernels that gather many arguments first and transform them in one sweep.
  *
- * <p>By default the sweep is a scalar loop over {@link Math#exp}, {@link Math#log} and a fast
- * {@code log1p}, which give the same bits in interpreted and compiled code, so callers are
- * bit-identical for any split of the work and any thread count. With system property
- * {@code flows4j.fastMath=true} and module {@code jdk.incubator.vector} in the boot layer, the sweep
- * uses the Vector API's lane-wise transcendentals instead (SVML on x64, several times faster per
- * element). That path is opt-in because its results can differ in the last bit between the
- * interpreter's fallback and the JIT-compiled intrinsic, so the same input may give different bits
- * before and after warm-up: a run is then no longer reproducible bit for bit across thread counts.
+ * <p>{@code exp} is always {@link PortableExp}, on the Vector API ({@link VectorExp}) when module
+ * {@code jdk.incubator.vector} is in the boot layer and as a scalar loop otherwise; both run the same
+ * exactly rounded operations, so every element gets the same bits in interpreted and compiled code,
+ * for any split of the work and any thread count.
+ *
+ * <p>By default {@code log} and {@code log1p} are scalar loops over {@link Math#log} and a fast
+ * {@code log1p}, which also give the same bits in interpreted and compiled code. With system property
+ * {@code flows4j.fastMath=true} and the vector module present, they (and {@code exp}) use the Vector
+ * API's lane-wise transcendentals instead (SVML on x64). That path is opt-in because its results can
+ * differ in the last bit between the interpreter's fallback and the JIT-compiled intrinsic, so the
+ * same input may give different bits before and after warm-up: a run is then no longer reproducible
+ * bit for bit across thread counts.
  */
 public final class BulkMath {
+    /** An in-place sweep {@code a[i] = f(a[i])} over {@code [from, to)}; implementations are stateless. */
+    interface Sweep {
+        void apply(double[] a, int from, int to);
+    }
+
     /** The operations; implementations are stateless. */
     interface Kernel {
         void exp(double[] a, int from, int to);
@@ -24,6 +33,7 @@ public final class BulkMath {
     }
 
     private static final Kernel KERNEL = select();
+    private static final Sweep PORTABLE_EXP = selectExp();
 
     private BulkMath() {
     }
@@ -36,6 +46,17 @@ public final class BulkMath {
             return (Kernel) Class.forName("org.flows4j.tensor.VectorBulkMath").getDeclaredConstructor().newInstance();
         } catch (ReflectiveOperationException | LinkageError e) {
             return ScalarKernel.INSTANCE;
+        }
+    }
+
+    private static Sweep selectExp() {
+        if (!ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+            return PortableExp::exp;
+        }
+        try {
+            return (Sweep) Class.forName("org.flows4j.tensor.VectorExp").getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return PortableExp::exp;
         }
     }
 
@@ -86,9 +107,7 @@ public final class BulkMath {
 
         @Override
         public void exp(double[] a, int from, int to) {
-            for (int i = from; i < to; i++) {
-                a[i] = Math.exp(a[i]);
-            }
+            PORTABLE_EXP.apply(a, from, to);
         }
 
         @Override
@@ -109,5 +128,10 @@ public final class BulkMath {
     /** The kernel in use (tests compare it with the scalar one). */
     static Kernel kernel() {
         return KERNEL;
+    }
+
+    /** The portable exp sweep in use: {@link VectorExp} or the scalar {@link PortableExp} loop. */
+    static Sweep portableExp() {
+        return PORTABLE_EXP;
     }
 }
