@@ -21,6 +21,12 @@ import org.flows4j.tensor.Tensor;
  * exponentiate both parameter rows; (2) prefix sums, knots, bin, softplus arguments, then
  * {@code exp} and {@code log1p} of those; (3) evaluate, then one {@code log} for the log-derivatives.
  *
+ * <p>Parameters are read through a {@link Layout}: element {@code i}'s widths start at
+ * {@code i * strideW + offW} of their tensor, and so on, so the three parameter groups may be
+ * separate tensors or interleaved blocks of one {@code [N, D, P]} tensor. The log-derivatives go out
+ * per element, or summed over each row (in order of the feature index, in double) when
+ * {@code rowLogDet}.
+ *
  * <p>An instance belongs to one op call; it is written only during that call's forward pass and read
  * by its backward pass, so concurrent calls never share state.
  */
@@ -33,12 +39,22 @@ final class RationalQuadraticKernel {
     /** Elements per block of the phased forward loop. */
     static final int BLOCK = 64;
 
+    /**
+     * Where element {@code i}'s parameters start: widths at {@code i * strideW + offW}, heights at
+     * {@code i * strideH + offH}, derivatives at {@code i * strideD + offD}; gradients use the same
+     * layout.
+     */
+    record Layout(int strideW, int offW, int strideH, int offH, int strideD, int offD) {
+    }
+
     final int rows;
     final int dim;
     final int bins;
     final int derivCount;
     final boolean interiorOnly;
     final boolean inverse;
+    final Layout layout;
+    final boolean rowLogDet;
     private final double bound;
     final double twoB;
     private final double minW;
@@ -57,7 +73,9 @@ final class RationalQuadraticKernel {
     int[] bin;
 
     RationalQuadraticKernel(int rows, int dim, int bins, int derivCount, boolean inverse, double bound,
-            double minW, double minH, double minD) {
+            double minW, double minH, double minD, Layout layout, boolean rowLogDet) {
+        this.layout = layout;
+        this.rowLogDet = rowLogDet;
         this.rows = rows;
         this.dim = dim;
         this.bins = bins;
@@ -98,16 +116,22 @@ final class RationalQuadraticKernel {
         final double[] ez = new double[2 * BLOCK];
         final double[] lp = new double[2 * BLOCK];
         final double[] ratio = new double[BLOCK];
+        /** Row sums of the log-derivatives of the chunk's rows when {@link #rowLogDet}. */
+        final double[] rowSum;
+        final int firstRow;
 
-        Workspace(boolean save) {
+        Workspace(boolean save, int from, int to) {
             ew = save ? expW : new double[BLOCK * bins];
             eh = save ? expH : new double[BLOCK * bins];
+            rowSum = rowLogDet ? new double[to - from] : null;
+            firstRow = from;
         }
     }
 
     /**
-     * Evaluates every element; writes outputs to {@code packed[0, E)} and log-derivatives to
-     * {@code packed[E, 2E)} ({@code E = rows * dim}). With {@code save}, keeps the softmax
+     * Evaluates every element; writes outputs to {@code packed[0, E)} ({@code E = rows * dim}) and
+     * log-derivatives to {@code packed[E, 2E)}, or their row sums to {@code packed[E, E + rows)} when
+     * {@link #rowLogDet}. With {@code save}, keeps the softmax
      * exponentials, bins and local scalars for {@link RationalQuadraticBackward}.
      */
     void forward(Tensor x, Tensor uW, Tensor uH, Tensor uD, Tensor packed, boolean save) {
@@ -120,13 +144,18 @@ final class RationalQuadraticKernel {
         }
         long work = (long) e * bins * 24;
         Parallel.forRange(rows, work, (from, to) -> {
-            Workspace ws = new Workspace(save);
+            Workspace ws = new Workspace(save, from, to);
             for (int start = from * dim; start < to * dim; start += BLOCK) {
                 int end = Math.min(start + BLOCK, to * dim);
                 int base = save ? start * bins : 0;
                 exponentiate(start, end, base, x, uW, uH, ws);
                 locate(start, end, base, uW, uH, uD, ws);
                 evaluate(start, end, packed, ws);
+            }
+            if (rowLogDet) {
+                for (int r = from; r < to; r++) {
+                    put(packed.floatData(), packed.doubleData(), e + r, ws.rowSum[r - from]);
+                }
             }
         });
     }
@@ -145,20 +174,27 @@ final class RationalQuadraticKernel {
             ws.k[i - start] = in < -bound || in > bound ? -1 : 0;
         }
         int n = (end - start) * bins;
-        copy(uW, start * bins, ws.ew, base, n);
-        copy(uH, start * bins, ws.eh, base, n);
+        gather(uW, start, end, layout.strideW(), layout.offW(), ws.ew, base);
+        gather(uH, start, end, layout.strideH(), layout.offH(), ws.eh, base);
         BulkMath.exp(ws.ew, base, base + n);
         BulkMath.exp(ws.eh, base, base + n);
     }
 
-    private static void copy(Tensor src, int from, double[] dst, int dstOff, int n) {
+    /** Copies the {@code K} parameters of elements {@code [start, end)} to consecutive places of {@code dst}. */
+    private void gather(Tensor src, int start, int end, int stride, int off, double[] dst, int dstOff) {
         float[] f = src.floatData();
-        if (f != null) {
-            for (int j = 0; j < n; j++) {
-                dst[dstOff + j] = f[from + j];
+        double[] d = src.doubleData();
+        int o = dstOff;
+        for (int i = start; i < end; i++) {
+            int from = i * stride + off;
+            if (f != null) {
+                for (int j = 0; j < bins; j++) {
+                    dst[o + j] = f[from + j];
+                }
+            } else {
+                System.arraycopy(d, from, dst, o, bins);
             }
-        } else {
-            System.arraycopy(src.doubleData(), from, dst, dstOff, n);
+            o += bins;
         }
     }
 
@@ -227,8 +263,8 @@ final class RationalQuadraticKernel {
                 continue;
             }
             int eo = base + b * bins;
-            double invW = prefixSums(ws.ew, eo, uW, i * bins, cum, 0);
-            double invH = prefixSums(ws.eh, eo, uH, i * bins, cum, out);
+            double invW = prefixSums(ws.ew, eo, uW, i * layout.strideW() + layout.offW(), cum, 0);
+            double invH = prefixSums(ws.eh, eo, uH, i * layout.strideH() + layout.offH(), cum, out);
             double aW = twoB * minW;
             double bW = twoB * scaleW * invW;
             double aH = twoB * minH;
@@ -253,7 +289,7 @@ final class RationalQuadraticKernel {
                 local[i * LOCAL + 8] = invH;
             }
             int j0 = interiorOnly ? k - 1 : k;
-            int dOff = i * derivCount;
+            int dOff = i * layout.strideD() + layout.offD();
             double z0 = j0 >= 0 ? get(df, dd, dOff + j0) + derivShift : 0.0;
             double z1 = j0 + 1 < derivCount ? get(df, dd, dOff + j0 + 1) + derivShift : 0.0;
             ws.z[2 * b] = z0;
@@ -334,7 +370,12 @@ final class RationalQuadraticKernel {
         BulkMath.log(ws.ratio, 0, end - start);
         double sign = inverse ? -1.0 : 1.0;
         for (int i = start; i < end; i++) {
-            put(pf, pd, e + i, ws.k[i - start] < 0 ? 0.0 : sign * ws.ratio[i - start]);
+            double l = ws.k[i - start] < 0 ? 0.0 : sign * ws.ratio[i - start];
+            if (rowLogDet) {
+                ws.rowSum[i / dim - ws.firstRow] += l;
+            } else {
+                put(pf, pd, e + i, l);
+            }
         }
     }
 }
