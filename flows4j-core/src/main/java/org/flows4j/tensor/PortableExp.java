@@ -3,7 +3,7 @@ package org.flows4j.tensor;
 /**
  * {@code exp(x)} in double precision from IEEE additions, multiplications, fused multiply-adds and
  * bit operations only, so it gives the same bits in the interpreter, in C1- and C2-compiled code and
- * in {@link VectorExp}'s lane-wise form (unlike {@link Math#exp} against the Vector API's
+ * in {@link VectorPortableMath}'s lane-wise form (unlike {@link Math#exp} against the Vector API's
  * {@code EXP}, which may differ in the last bit). Within about 1 ulp of the exact value.
  *
  * <p>Method: clamp {@code x} to {@code [-746, 710]} (beyond those {@code exp} underflows to 0 or
@@ -55,12 +55,5 @@ public final class PortableExp {
         long k1 = k >> 1;
         long k2 = k - k1;
         return p * Double.longBitsToDouble((k1 + 1023) << 52) * Double.longBitsToDouble((k2 + 1023) << 52);
-    }
-
-    /** {@code a[i] = exp(a[i])} for {@code from <= i < to}. */
-    static void exp(double[] a, int from, int to) {
-        for (int i = from; i < to; i++) {
-            a[i] = exp(a[i]);
-        }
     }
 }
