@@ -26,27 +26,39 @@ final class VectorPortableMath implements BulkMath.Kernel {
 
     @Override
     public void exp(double[] a, int from, int to) {
-        sweep(a, from, to, EXP);
+        int end = vectorEnd(from, to);
+        for (int i = from; i < end; i += DL) {
+            exp(DoubleVector.fromArray(DS, a, i)).intoArray(a, i);
+        }
+        scalarTail(a, end, to, EXP);
     }
 
     @Override
     public void log(double[] a, int from, int to) {
-        sweep(a, from, to, LOG);
+        int end = vectorEnd(from, to);
+        for (int i = from; i < end; i += DL) {
+            log(DoubleVector.fromArray(DS, a, i)).intoArray(a, i);
+        }
+        scalarTail(a, end, to, LOG);
     }
 
     @Override
     public void log1p(double[] a, int from, int to) {
-        sweep(a, from, to, LOG1P);
+        int end = vectorEnd(from, to);
+        for (int i = from; i < end; i += DL) {
+            log1p(DoubleVector.fromArray(DS, a, i)).intoArray(a, i);
+        }
+        scalarTail(a, end, to, LOG1P);
     }
 
-    /** Full vectors through the lane-wise form of {@code op}, the remainder through the scalar one. */
-    private static void sweep(double[] a, int from, int to, int op) {
-        int i = from;
-        for (; i <= to - DL; i += DL) {
-            DoubleVector v = DoubleVector.fromArray(DS, a, i);
-            (op == EXP ? exp(v) : op == LOG ? log(v) : log1p(v)).intoArray(a, i);
-        }
-        for (; i < to; i++) {
+    /** Where the full vectors from {@code from} end. */
+    private static int vectorEnd(int from, int to) {
+        return to - from < DL ? from : to - (to - from) % DL;
+    }
+
+    /** The scalar form of {@code op} on the remainder {@code [from, to)}. */
+    private static void scalarTail(double[] a, int from, int to, int op) {
+        for (int i = from; i < to; i++) {
             a[i] = op == EXP ? PortableExp.exp(a[i]) : op == LOG ? PortableLog.log(a[i]) : PortableLog.log1p(a[i]);
         }
     }
