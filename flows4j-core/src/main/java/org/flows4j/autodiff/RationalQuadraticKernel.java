@@ -19,7 +19,8 @@ import org.flows4j.tensor.Tensor;
  * <p>The forward pass runs over blocks of {@value #BLOCK} elements in phases, so that the
  * transcendental functions of a whole block go through {@link BulkMath} in one sweep: (1)
  * exponentiate both parameter rows; (2) prefix sums, knots, bin, softplus arguments, then
- * {@code exp} and {@code log1p} of those; (3) evaluate, then one {@code log} for the log-derivatives.
+ * {@code exp} and {@code log1p} (through {@code log}) of those; (3) evaluate, then one {@code log} for
+ * the log-derivatives.
  *
  * <p>Parameters are read through a {@link Layout}: element {@code i}'s widths start at
  * {@code i * strideW + offW} of their tensor, and so on, so the three parameter groups may be
@@ -247,8 +248,9 @@ final class RationalQuadraticKernel {
 
     /**
      * Phase 2: bin, its corners ({@code geo = x_k, w, y_k, h}), the softmax normalizers, and the
-     * softplus arguments {@code z} of the two knot derivatives with {@code exp(-|z|)} and
-     * {@code log1p(exp(-|z|))}.
+     * softplus arguments {@code z} of the two knot derivatives with {@code u = exp(-|z|)} and
+     * {@code log1p(u)}, the latter as {@code log(v) u / (v - 1)} with {@code v = fl(1 + u)} (Goldberg, as
+     * {@link org.flows4j.tensor.PortableLog#log1p}) so that the logarithms go through one bulk {@code log}.
      */
     private void locate(int start, int end, int base, Tensor uW, Tensor uH, Tensor uD, Workspace ws) {
         float[] df = uD.floatData();
@@ -299,8 +301,15 @@ final class RationalQuadraticKernel {
         }
         int n = 2 * (end - start);
         BulkMath.exp(ws.ez, 0, n);
-        System.arraycopy(ws.ez, 0, ws.lp, 0, n);
-        BulkMath.log1p(ws.lp, 0, n);
+        for (int j = 0; j < n; j++) {
+            ws.lp[j] = 1.0 + ws.ez[j];
+        }
+        BulkMath.log(ws.lp, 0, n);
+        for (int j = 0; j < n; j++) {
+            double u = ws.ez[j];
+            double m = (1.0 + u) - 1.0;
+            ws.lp[j] = m == 0.0 ? u : ws.lp[j] * (u / m);
+        }
     }
 
     /** Phase 3: outputs, {@code log dy/dx} through one bulk {@code log}, and the saved scalars. */

@@ -48,7 +48,8 @@ import org.flows4j.tensor.Tensor;
  *
  * <p>Cost: one pass over {@code N D K} parameters forward ({@code 2K + 2} exponentials and 3
  * logarithms per element, gathered per block of elements into {@link org.flows4j.tensor.BulkMath}
- * sweeps, which use the Vector API when it is available) and one backward pass without
+ * sweeps, which use the Vector API when it is available and give the same bits either way) and
+ * one backward pass without
  * transcendental functions; both split over rows with {@link org.flows4j.tensor.Parallel#forRange}
  * (bit-identical for any thread count). Arithmetic is in double; tensors keep their dtype. With
  * recording on, the forward pass keeps {@code 2K + 9} doubles and one int per element for the

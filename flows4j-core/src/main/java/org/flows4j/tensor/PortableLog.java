@@ -11,7 +11,7 @@ package org.flows4j.tensor;
  * the exponent field, so {@code x = 2^e m} with {@code m} in {@code [sqrt(1/2), sqrt(2))} and
  * {@code f = m - 1} exact. With {@code s = f / (2 + f)}, {@code log(m) = 2 atanh(s)
  * = 2s + s R}, {@code R = sum_{j=1..10} 2 s^{2j} / (2j + 1)} (truncation below {@code 10^-18} for
- * {@code |s| <= 0.1716}); since {@code 2s = f - s f} and {@code s f = (1 - s) f^2 / 2}, this is
+ * {@code |s| <= 0.1716}; evaluated in Estrin's scheme in {@code z = s^2}, all terms positive); since {@code 2s = f - s f} and {@code s f = (1 - s) f^2 / 2}, this is
  * {@code log(m) = f - (f^2/2 - s (f^2/2 + R))}, a small correction to the exact {@code f}. Then
  * {@code log(x) = e ln2_hi - ((f^2/2 - (s (f^2/2 + R) + e ln2_lo)) - f)} with {@code ln2_hi} holding
  * the upper 21 bits of {@code ln2}, so {@code e ln2_hi} is exact ({@code e} is converted to double
@@ -56,11 +56,16 @@ public final class PortableLog {
         double f = m - 1.0;
         double s = f / (2.0 + f);
         double z = s * s;
-        double r = R[9];
-        for (int j = 8; j >= 0; j--) {
-            r = Math.fma(r, z, R[j]);
-        }
-        r *= z;
+        double z2 = z * z;
+        double z4 = z2 * z2;
+        double q01 = Math.fma(R[1], z, R[0]);
+        double q23 = Math.fma(R[3], z, R[2]);
+        double q45 = Math.fma(R[5], z, R[4]);
+        double q67 = Math.fma(R[7], z, R[6]);
+        double q89 = Math.fma(R[9], z, R[8]);
+        double q0123 = Math.fma(q23, z2, q01);
+        double q4567 = Math.fma(q67, z2, q45);
+        double r = Math.fma(q89, z4 * z4, Math.fma(q4567, z4, q0123)) * z;
         double hfsq = 0.5 * f * f;
         double t = Math.fma(ed, LN2_LO, s * (hfsq + r));
         return ed * LN2_HI - ((hfsq - t) - f);
