@@ -55,7 +55,7 @@ final class RationalQuadraticBackward {
         float[] gf = g.floatData();
         double[] gd = g.doubleData();
         double gOut = get(gf, gd, i);
-        double gLd = get(gf, gd, kn.rows * kn.dim + i);
+        double gLd = get(gf, gd, kn.rows * kn.dim + (kn.rowLogDet ? i / kn.dim : i));
         int k = kn.bin[i];
         if (k < 0) {
             if (gIn != null) {
@@ -129,17 +129,20 @@ final class RationalQuadraticBackward {
             put(gIn.floatData(), gIn.doubleData(), i, gInV);
         }
         int off = i * bins;
+        RationalQuadraticKernel.Layout lay = kn.layout;
         if (gW != null) {
             double c = kn.twoB * kn.scaleW;
-            softmaxBackward(bins, kn.expW, local[l + 7], off, k, c * gXk, c * gWb, gW.floatData(), gW.doubleData());
+            softmaxBackward(bins, kn.expW, local[l + 7], off, k, c * gXk, c * gWb, gW.floatData(), gW.doubleData(),
+                    i * lay.strideW() + lay.offW());
         }
         if (gH != null) {
             double c = kn.twoB * kn.scaleH;
-            softmaxBackward(bins, kn.expH, local[l + 8], off, k, c * gYk, c * gHb, gH.floatData(), gH.doubleData());
+            softmaxBackward(bins, kn.expH, local[l + 8], off, k, c * gYk, c * gHb, gH.floatData(), gH.doubleData(),
+                    i * lay.strideH() + lay.offH());
         }
         if (gD != null) {
             int j0 = kn.interiorOnly ? k - 1 : k;
-            int dOff = i * kn.derivCount;
+            int dOff = i * lay.strideD() + lay.offD();
             if (j0 >= 0) {
                 put(gD.floatData(), gD.doubleData(), dOff + j0, gD0 * local[l + 5]);
             }
@@ -152,10 +155,11 @@ final class RationalQuadraticBackward {
     /**
      * Softmax backward for one element whose probabilities {@code p_j = exps_j * inv} feed the knot
      * below bin {@code k} as a prefix sum (gradient {@code gPrefix} per member) and the bin size
-     * (gradient {@code gSize} on {@code p_k}): {@code gu_i = p_i (gp_i - sum_j p_j gp_j)}.
+     * (gradient {@code gSize} on {@code p_k}): {@code gu_i = p_i (gp_i - sum_j p_j gp_j)}, written to
+     * {@code out + i}.
      */
     private static void softmaxBackward(int bins, double[] exps, double inv, int off, int k, double gPrefix,
-            double gSize, float[] f, double[] d) {
+            double gSize, float[] f, double[] d, int out) {
         double prefix = 0.0;
         for (int j = off; j < off + k; j++) {
             prefix += exps[j];
@@ -164,12 +168,13 @@ final class RationalQuadraticBackward {
         double is = gSize * inv;
         double id = (ip * prefix + is * exps[off + k]) * inv;
         double below = ip - id;
+        int shift = out - off;
         for (int j = off; j < off + k; j++) {
-            put(f, d, j, exps[j] * below);
+            put(f, d, j + shift, exps[j] * below);
         }
-        put(f, d, off + k, exps[off + k] * (is - id));
+        put(f, d, off + k + shift, exps[off + k] * (is - id));
         for (int j = off + k + 1; j < off + bins; j++) {
-            put(f, d, j, -exps[j] * id);
+            put(f, d, j + shift, -exps[j] * id);
         }
     }
 }

@@ -19,7 +19,14 @@ import org.flows4j.tensor.Tensor;
  * <p>The forward pass runs over blocks of {@value #BLOCK} elements in phases, so that the
  * transcendental functions of a whole block go through {@link BulkMath} in one sweep: (1)
  * exponentiate both parameter rows; (2) prefix sums, knots, bin, softplus arguments, then
- * {@code exp} and {@code log1p} of those; (3) evaluate, then one {@code log} for the log-derivatives.
+ * {@code exp} and {@code log1p} (through {@code log}) of those; (3) evaluate, then one {@code log} for
+ * the log-derivatives.
+ *
+ * <p>Parameters are read through a {@link Layout}: element {@code i}'s widths start at
+ * {@code i * strideW + offW} of their tensor, and so on, so the three parameter groups may be
+ * separate tensors or interleaved blocks of one {@code [N, D, P]} tensor. The log-derivatives go out
+ * per element, or summed over each row (in order of the feature index, in double) when
+ * {@code rowLogDet}.
  *
  * <p>An instance belongs to one op call; it is written only during that call's forward pass and read
  * by its backward pass, so concurrent calls never share state.
@@ -33,12 +40,22 @@ final class RationalQuadraticKernel {
     /** Elements per block of the phased forward loop. */
     static final int BLOCK = 64;
 
+    /**
+     * Where element {@code i}'s parameters start: widths at {@code i * strideW + offW}, heights at
+     * {@code i * strideH + offH}, derivatives at {@code i * strideD + offD}; gradients use the same
+     * layout.
+     */
+    record Layout(int strideW, int offW, int strideH, int offH, int strideD, int offD) {
+    }
+
     final int rows;
     final int dim;
     final int bins;
     final int derivCount;
     final boolean interiorOnly;
     final boolean inverse;
+    final Layout layout;
+    final boolean rowLogDet;
     private final double bound;
     final double twoB;
     private final double minW;
@@ -57,7 +74,9 @@ final class RationalQuadraticKernel {
     int[] bin;
 
     RationalQuadraticKernel(int rows, int dim, int bins, int derivCount, boolean inverse, double bound,
-            double minW, double minH, double minD) {
+            double minW, double minH, double minD, Layout layout, boolean rowLogDet) {
+        this.layout = layout;
+        this.rowLogDet = rowLogDet;
         this.rows = rows;
         this.dim = dim;
         this.bins = bins;
@@ -98,16 +117,22 @@ final class RationalQuadraticKernel {
         final double[] ez = new double[2 * BLOCK];
         final double[] lp = new double[2 * BLOCK];
         final double[] ratio = new double[BLOCK];
+        /** Row sums of the log-derivatives of the chunk's rows when {@link #rowLogDet}. */
+        final double[] rowSum;
+        final int firstRow;
 
-        Workspace(boolean save) {
+        Workspace(boolean save, int from, int to) {
             ew = save ? expW : new double[BLOCK * bins];
             eh = save ? expH : new double[BLOCK * bins];
+            rowSum = rowLogDet ? new double[to - from] : null;
+            firstRow = from;
         }
     }
 
     /**
-     * Evaluates every element; writes outputs to {@code packed[0, E)} and log-derivatives to
-     * {@code packed[E, 2E)} ({@code E = rows * dim}). With {@code save}, keeps the softmax
+     * Evaluates every element; writes outputs to {@code packed[0, E)} ({@code E = rows * dim}) and
+     * log-derivatives to {@code packed[E, 2E)}, or their row sums to {@code packed[E, E + rows)} when
+     * {@link #rowLogDet}. With {@code save}, keeps the softmax
      * exponentials, bins and local scalars for {@link RationalQuadraticBackward}.
      */
     void forward(Tensor x, Tensor uW, Tensor uH, Tensor uD, Tensor packed, boolean save) {
@@ -120,13 +145,18 @@ final class RationalQuadraticKernel {
         }
         long work = (long) e * bins * 24;
         Parallel.forRange(rows, work, (from, to) -> {
-            Workspace ws = new Workspace(save);
+            Workspace ws = new Workspace(save, from, to);
             for (int start = from * dim; start < to * dim; start += BLOCK) {
                 int end = Math.min(start + BLOCK, to * dim);
                 int base = save ? start * bins : 0;
                 exponentiate(start, end, base, x, uW, uH, ws);
                 locate(start, end, base, uW, uH, uD, ws);
                 evaluate(start, end, packed, ws);
+            }
+            if (rowLogDet) {
+                for (int r = from; r < to; r++) {
+                    put(packed.floatData(), packed.doubleData(), e + r, ws.rowSum[r - from]);
+                }
             }
         });
     }
@@ -145,20 +175,27 @@ final class RationalQuadraticKernel {
             ws.k[i - start] = in < -bound || in > bound ? -1 : 0;
         }
         int n = (end - start) * bins;
-        copy(uW, start * bins, ws.ew, base, n);
-        copy(uH, start * bins, ws.eh, base, n);
+        gather(uW, start, end, layout.strideW(), layout.offW(), ws.ew, base);
+        gather(uH, start, end, layout.strideH(), layout.offH(), ws.eh, base);
         BulkMath.exp(ws.ew, base, base + n);
         BulkMath.exp(ws.eh, base, base + n);
     }
 
-    private static void copy(Tensor src, int from, double[] dst, int dstOff, int n) {
+    /** Copies the {@code K} parameters of elements {@code [start, end)} to consecutive places of {@code dst}. */
+    private void gather(Tensor src, int start, int end, int stride, int off, double[] dst, int dstOff) {
         float[] f = src.floatData();
-        if (f != null) {
-            for (int j = 0; j < n; j++) {
-                dst[dstOff + j] = f[from + j];
+        double[] d = src.doubleData();
+        int o = dstOff;
+        for (int i = start; i < end; i++) {
+            int from = i * stride + off;
+            if (f != null) {
+                for (int j = 0; j < bins; j++) {
+                    dst[o + j] = f[from + j];
+                }
+            } else {
+                System.arraycopy(d, from, dst, o, bins);
             }
-        } else {
-            System.arraycopy(src.doubleData(), from, dst, dstOff, n);
+            o += bins;
         }
     }
 
@@ -211,8 +248,9 @@ final class RationalQuadraticKernel {
 
     /**
      * Phase 2: bin, its corners ({@code geo = x_k, w, y_k, h}), the softmax normalizers, and the
-     * softplus arguments {@code z} of the two knot derivatives with {@code exp(-|z|)} and
-     * {@code log1p(exp(-|z|))}.
+     * softplus arguments {@code z} of the two knot derivatives with {@code u = exp(-|z|)} and
+     * {@code log1p(u)}, the latter as {@code log(v) u / (v - 1)} with {@code v = fl(1 + u)} (Goldberg, as
+     * {@link org.flows4j.tensor.PortableLog#log1p}) so that the logarithms go through one bulk {@code log}.
      */
     private void locate(int start, int end, int base, Tensor uW, Tensor uH, Tensor uD, Workspace ws) {
         float[] df = uD.floatData();
@@ -227,8 +265,8 @@ final class RationalQuadraticKernel {
                 continue;
             }
             int eo = base + b * bins;
-            double invW = prefixSums(ws.ew, eo, uW, i * bins, cum, 0);
-            double invH = prefixSums(ws.eh, eo, uH, i * bins, cum, out);
+            double invW = prefixSums(ws.ew, eo, uW, i * layout.strideW() + layout.offW(), cum, 0);
+            double invH = prefixSums(ws.eh, eo, uH, i * layout.strideH() + layout.offH(), cum, out);
             double aW = twoB * minW;
             double bW = twoB * scaleW * invW;
             double aH = twoB * minH;
@@ -253,7 +291,7 @@ final class RationalQuadraticKernel {
                 local[i * LOCAL + 8] = invH;
             }
             int j0 = interiorOnly ? k - 1 : k;
-            int dOff = i * derivCount;
+            int dOff = i * layout.strideD() + layout.offD();
             double z0 = j0 >= 0 ? get(df, dd, dOff + j0) + derivShift : 0.0;
             double z1 = j0 + 1 < derivCount ? get(df, dd, dOff + j0 + 1) + derivShift : 0.0;
             ws.z[2 * b] = z0;
@@ -263,8 +301,15 @@ final class RationalQuadraticKernel {
         }
         int n = 2 * (end - start);
         BulkMath.exp(ws.ez, 0, n);
-        System.arraycopy(ws.ez, 0, ws.lp, 0, n);
-        BulkMath.log1p(ws.lp, 0, n);
+        for (int j = 0; j < n; j++) {
+            ws.lp[j] = 1.0 + ws.ez[j];
+        }
+        BulkMath.log(ws.lp, 0, n);
+        for (int j = 0; j < n; j++) {
+            double u = ws.ez[j];
+            double m = (1.0 + u) - 1.0;
+            ws.lp[j] = m == 0.0 ? u : ws.lp[j] * (u / m);
+        }
     }
 
     /** Phase 3: outputs, {@code log dy/dx} through one bulk {@code log}, and the saved scalars. */
@@ -334,7 +379,12 @@ final class RationalQuadraticKernel {
         BulkMath.log(ws.ratio, 0, end - start);
         double sign = inverse ? -1.0 : 1.0;
         for (int i = start; i < end; i++) {
-            put(pf, pd, e + i, ws.k[i - start] < 0 ? 0.0 : sign * ws.ratio[i - start]);
+            double l = ws.k[i - start] < 0 ? 0.0 : sign * ws.ratio[i - start];
+            if (rowLogDet) {
+                ws.rowSum[i / dim - ws.firstRow] += l;
+            } else {
+                put(pf, pd, e + i, l);
+            }
         }
     }
 }

@@ -48,7 +48,8 @@ import org.flows4j.tensor.Tensor;
  *
  * <p>Cost: one pass over {@code N D K} parameters forward ({@code 2K + 2} exponentials and 3
  * logarithms per element, gathered per block of elements into {@link org.flows4j.tensor.BulkMath}
- * sweeps, which use the Vector API when it is available) and one backward pass without
+ * sweeps, which use the Vector API when it is available and give the same bits either way) and
+ * one backward pass without
  * transcendental functions; both split over rows with {@link org.flows4j.tensor.Parallel#forRange}
  * (bit-identical for any thread count). Arithmetic is in double; tensors keep their dtype. With
  * recording on, the forward pass keeps {@code 2K + 9} doubles and one int per element for the
@@ -99,15 +100,11 @@ public final class SplineOps {
         x.value().requireSameDType(unnormWidths.value(), "rationalQuadratic");
         x.value().requireSameDType(unnormHeights.value(), "rationalQuadratic");
         x.value().requireSameDType(unnormDerivs.value(), "rationalQuadratic");
-        requireRange("tailBound", tailBound, tailBound > 0 && Double.isFinite(tailBound), "a finite value > 0");
-        requireRange("minBinWidth", minBinWidth, minBinWidth > 0 && minBinWidth * k <= 1,
-                "in (0, 1/K = " + 1.0 / k + "]");
-        requireRange("minBinHeight", minBinHeight, minBinHeight > 0 && minBinHeight * k <= 1,
-                "in (0, 1/K = " + 1.0 / k + "]");
-        requireRange("minDerivative", minDerivative, minDerivative > 0 && minDerivative < 1, "in (0, 1)");
+        requireSettings(k, tailBound, minBinWidth, minBinHeight, minDerivative);
 
         RationalQuadraticKernel kernel = new RationalQuadraticKernel(n, d, k, kd, inverse, tailBound,
-                minBinWidth, minBinHeight, minDerivative);
+                minBinWidth, minBinHeight, minDerivative, new RationalQuadraticKernel.Layout(k, 0, k, 0, kd, 0),
+                false);
         boolean record = GradMode.isEnabled() && (x.requiresGrad() || unnormWidths.requiresGrad()
                 || unnormHeights.requiresGrad() || unnormDerivs.requiresGrad());
         Tensor packedValue = x.value().zerosLike(2, n, d);
@@ -121,7 +118,64 @@ public final class SplineOps {
             RationalQuadraticBackward.backward(kernel, g, gx, gw, gh, gd);
             return new Tensor[] {gx, gw, gh, gd};
         }, x, unnormWidths, unnormHeights, unnormDerivs);
-        return new Variable[] {half(packed, 0, n, d), half(packed, 1, n, d)};
+        int e = n * d;
+        return new Variable[] {part(packed, 0, e, n, d), part(packed, e, e, n, d)};
+    }
+
+    /**
+     * {@link #rationalQuadratic} with the parameters in one tensor and the log-det summed over each
+     * row, as a spline transformer needs them: {@code params[n, d, :]} holds {@code K} unnormalized
+     * widths, then {@code K} unnormalized heights, then {@code K - 1} or {@code K + 1} unnormalized
+     * derivatives. Equal to {@code rationalQuadratic(x, split(params, 2, K, K, P - 2K)...)} followed by
+     * {@code sum(logAbsDet, 1)}, but without copying the three parameter blocks out and their gradients
+     * back in; the row sums are accumulated in double in feature order.
+     *
+     * @param x      inputs {@code [N, D]}
+     * @param params {@code [N, D, P]} with {@code P = 3K - 1} or {@code 3K + 1}
+     * @param bins   {@code K >= 1}
+     * @return {@code {output [N, D], logAbsDet [N]}}, both differentiable
+     */
+    public static Variable[] rationalQuadraticPacked(Variable x, Variable params, int bins, boolean inverse,
+            double tailBound, double minBinWidth, double minBinHeight, double minDerivative) {
+        int[] xs = x.shape();
+        int[] ps = params.shape();
+        if (bins < 1) {
+            throw new ShapeMismatchException("rationalQuadraticPacked: need at least one bin, got K = " + bins);
+        }
+        int p1 = 3 * bins - 1;
+        int p2 = 3 * bins + 1;
+        if (xs.length != 2 || ps.length != 3 || ps[0] != xs[0] || ps[1] != xs[1] || (ps[2] != p1 && ps[2] != p2)) {
+            throw new ShapeMismatchException("rationalQuadraticPacked: expected x [N, D] and params [N, D, " + p1
+                    + " or " + p2 + "] for K = " + bins + ", got x " + Shape.str(xs) + " and params " + Shape.str(ps));
+        }
+        x.value().requireSameDType(params.value(), "rationalQuadraticPacked");
+        requireSettings(bins, tailBound, minBinWidth, minBinHeight, minDerivative);
+        int n = xs[0];
+        int d = xs[1];
+        int p = ps[2];
+        RationalQuadraticKernel kernel = new RationalQuadraticKernel(n, d, bins, p - 2 * bins, inverse, tailBound,
+                minBinWidth, minBinHeight, minDerivative,
+                new RationalQuadraticKernel.Layout(p, 0, p, bins, p, 2 * bins), true);
+        boolean record = GradMode.isEnabled() && (x.requiresGrad() || params.requiresGrad());
+        Tensor packedValue = x.value().zerosLike(n * d + n);
+        kernel.forward(x.value(), params.value(), params.value(), params.value(), packedValue, record);
+        Variable packed = Variable.fromOp("rationalQuadraticPacked", packedValue, g -> {
+            Tensor gx = x.requiresGrad() ? g.zerosLike(n, d) : null;
+            Tensor gp = params.requiresGrad() ? g.zerosLike(n, d, p) : null;
+            RationalQuadraticBackward.backward(kernel, g, gx, gp, gp, gp);
+            return new Tensor[] {gx, gp};
+        }, x, params);
+        return new Variable[] {part(packed, 0, n * d, n, d), part(packed, n * d, n, n)};
+    }
+
+    private static void requireSettings(int k, double tailBound, double minBinWidth, double minBinHeight,
+            double minDerivative) {
+        requireRange("tailBound", tailBound, tailBound > 0 && Double.isFinite(tailBound), "a finite value > 0");
+        requireRange("minBinWidth", minBinWidth, minBinWidth > 0 && minBinWidth * k <= 1,
+                "in (0, 1/K = " + 1.0 / k + "]");
+        requireRange("minBinHeight", minBinHeight, minBinHeight > 0 && minBinHeight * k <= 1,
+                "in (0, 1/K = " + 1.0 / k + "]");
+        requireRange("minDerivative", minDerivative, minDerivative > 0 && minDerivative < 1, "in (0, 1)");
     }
 
     private static int requireParamShape(String name, Variable v, int n, int d, int k) {
@@ -140,15 +194,17 @@ public final class SplineOps {
         }
     }
 
-    /** Part {@code part} of a {@code [2, N, D]} variable as {@code [N, D]}; backward scatters into that part. */
-    private static Variable half(Variable packed, int part, int n, int d) {
+    /**
+     * The {@code len} elements of a flat-packed variable from {@code from} on, with shape {@code shape};
+     * backward scatters into those places of a zero gradient.
+     */
+    private static Variable part(Variable packed, int from, int len, int... shape) {
         Tensor pv = packed.value();
-        int e = n * d;
-        Tensor out = pv.zerosLike(n, d);
-        copy(pv, part * e, out, 0, e);
-        return Variable.fromOp("rationalQuadratic.part" + part, out, g -> {
-            Tensor gp = g.zerosLike(2, n, d);
-            copy(g, 0, gp, part * e, e);
+        Tensor out = pv.zerosLike(shape);
+        copy(pv, from, out, 0, len);
+        return Variable.fromOp("rationalQuadratic.part", out, g -> {
+            Tensor gp = g.zerosLike(pv.shape());
+            copy(g, 0, gp, from, len);
             return new Tensor[] {gp};
         }, packed);
     }

@@ -4,14 +4,17 @@ package org.flows4j.tensor;
  * In-place element-wise {@code exp}, {@code log} and {@code log1p} over a range of a double array,
  * for kernels that gather many arguments first and transform them in one sweep.
  *
- * <p>By default the sweep is a scalar loop over {@link Math#exp}, {@link Math#log} and a fast
- * {@code log1p}, which give the same bits in interpreted and compiled code, so callers are
- * bit-identical for any split of the work and any thread count. With system property
- * {@code flows4j.fastMath=true} and module {@code jdk.incubator.vector} in the boot layer, the sweep
- * uses the Vector API's lane-wise transcendentals instead (SVML on x64, several times faster per
- * element). That path is opt-in because its results can differ in the last bit between the
- * interpreter's fallback and the JIT-compiled intrinsic, so the same input may give different bits
- * before and after warm-up: a run is then no longer reproducible bit for bit across thread counts.
+ * <p>By default the sweeps are {@link PortableExp} and {@link PortableLog}: on the Vector API
+ * ({@link VectorPortableMath}) when module {@code jdk.incubator.vector} is in the boot layer, as
+ * scalar loops otherwise. Both forms run the same exactly rounded operations, so every element gets
+ * the same bits in interpreted and compiled code, whichever form runs, for any split of the work and
+ * any thread count.
+ *
+ * <p>With system property {@code flows4j.fastMath=true} and the vector module present, the sweeps use
+ * the Vector API's lane-wise transcendentals instead (SVML on x64). That path is opt-in because its
+ * results can differ in the last bit between the interpreter's fallback and the JIT-compiled
+ * intrinsic, so the same input may give different bits before and after warm-up: a run is then no
+ * longer reproducible bit for bit across thread counts.
  */
 public final class BulkMath {
     /** The operations; implementations are stateless. */
@@ -23,25 +26,34 @@ public final class BulkMath {
         void log1p(double[] a, int from, int to);
     }
 
+    private static final boolean MODULE = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    private static final Kernel PORTABLE = MODULE ? load("org.flows4j.tensor.VectorPortableMath") : null;
     private static final Kernel KERNEL = select();
 
     private BulkMath() {
     }
 
-    private static Kernel select() {
-        if (!Boolean.getBoolean("flows4j.fastMath") || !ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
-            return ScalarKernel.INSTANCE;
-        }
+    private static Kernel load(String name) {
         try {
-            return (Kernel) Class.forName("org.flows4j.tensor.VectorBulkMath").getDeclaredConstructor().newInstance();
+            return (Kernel) Class.forName(name).getDeclaredConstructor().newInstance();
         } catch (ReflectiveOperationException | LinkageError e) {
             return ScalarKernel.INSTANCE;
         }
     }
 
-    /** Whether the opt-in Vector API path is in use. */
+    private static Kernel select() {
+        if (MODULE && Boolean.getBoolean("flows4j.fastMath")) {
+            Kernel k = load("org.flows4j.tensor.VectorBulkMath");
+            if (k != ScalarKernel.INSTANCE) {
+                return k;
+            }
+        }
+        return portable();
+    }
+
+    /** Whether the opt-in Vector API transcendentals are in use. */
     public static boolean vectorized() {
-        return KERNEL != ScalarKernel.INSTANCE;
+        return KERNEL != portable();
     }
 
     /** {@code a[i] = exp(a[i])} for {@code from <= i < to}. */
@@ -69,39 +81,28 @@ public final class BulkMath {
         }
     }
 
-    /**
-     * {@code log(1 + u)} to a few ulps for {@code u > -1}, as {@code log(v) u / (v - 1)} with
-     * {@code v = fl(1 + u)}: the rounding of {@code v} cancels in the ratio (Goldberg's method).
-     * About twice as fast as {@link Math#log1p}, which the JIT does not intrinsify.
-     */
-    public static double log1p(double u) {
-        double v = 1.0 + u;
-        double m = v - 1.0;
-        return m == 0.0 ? u : Math.log(v) * (u / m);
-    }
-
-    /** The scalar loops. */
+    /** The scalar loops over {@link PortableExp} and {@link PortableLog}. */
     static final class ScalarKernel implements Kernel {
         static final ScalarKernel INSTANCE = new ScalarKernel();
 
         @Override
         public void exp(double[] a, int from, int to) {
             for (int i = from; i < to; i++) {
-                a[i] = Math.exp(a[i]);
+                a[i] = PortableExp.exp(a[i]);
             }
         }
 
         @Override
         public void log(double[] a, int from, int to) {
             for (int i = from; i < to; i++) {
-                a[i] = Math.log(a[i]);
+                a[i] = PortableLog.log(a[i]);
             }
         }
 
         @Override
         public void log1p(double[] a, int from, int to) {
             for (int i = from; i < to; i++) {
-                a[i] = BulkMath.log1p(a[i]);
+                a[i] = PortableLog.log1p(a[i]);
             }
         }
     }
@@ -109,5 +110,10 @@ public final class BulkMath {
     /** The kernel in use (tests compare it with the scalar one). */
     static Kernel kernel() {
         return KERNEL;
+    }
+
+    /** The portable kernel: {@link VectorPortableMath} when the module is present, else the scalar loops. */
+    static Kernel portable() {
+        return PORTABLE != null ? PORTABLE : ScalarKernel.INSTANCE;
     }
 }

@@ -1,7 +1,5 @@
 package org.flows4j.transform;
 
-import org.flows4j.autodiff.IndexOps;
-import org.flows4j.autodiff.ReduceOps;
 import org.flows4j.autodiff.SplineOps;
 import org.flows4j.autodiff.Variable;
 
@@ -11,8 +9,9 @@ import org.flows4j.autodiff.Variable;
  * {@code K} unnormalized widths, {@code K} unnormalized heights and {@code K - 1} unnormalized
  * interior knot derivatives (the boundary derivatives are 1, so the map is continuously
  * differentiable at {@code ±B}). The map, its inverse and both log-dets are computed by the fused op
- * {@link SplineOps#rationalQuadratic}, whose Javadoc gives the formulas; the per-row log-det is
- * {@code sum_k log tau'(x_k)} (0 for features in the tails). All-zero parameters give the identity,
+ * {@link SplineOps#rationalQuadraticPacked} (straight from the packed parameters), whose Javadoc
+ * gives the formulas; the per-row log-det is {@code sum_k log tau'(x_k)} (0 for features in the tails),
+ * summed inside the op. All-zero parameters give the identity,
  * so a zero-initialized conditioner starts the layer as the identity. Both directions cost one pass.
  */
 public final class RationalQuadraticTransformer implements ElementwiseTransformer {
@@ -74,9 +73,8 @@ public final class RationalQuadraticTransformer implements ElementwiseTransforme
 
     private Transformed apply(String who, Variable x, Variable params, boolean inverse) {
         TransformerParams.check(who, x, params, paramsPerFeature());
-        Variable[] p = IndexOps.split(params, 2, bins, bins, bins - 1);
-        Variable[] out = SplineOps.rationalQuadratic(x, p[0], p[1], p[2], inverse, tailBound, minBinWidth,
+        Variable[] out = SplineOps.rationalQuadraticPacked(x, params, bins, inverse, tailBound, minBinWidth,
                 minBinHeight, minDerivative);
-        return new Transformed(out[0], ReduceOps.sum(out[1], 1, false));
+        return new Transformed(out[0], out[1]);
     }
 }

@@ -14,11 +14,14 @@ class BulkMathTest {
 
     private static final BulkMath.Kernel SCALAR = BulkMath.ScalarKernel.INSTANCE;
 
-    /** The scalar kernel, the one in use, and the opt-in vector kernel when the module is present. */
+    /**
+     * The scalar kernel, the one in use, the portable one, and the opt-in vector kernel when the
+     * module is present.
+     */
     private static BulkMath.Kernel[] kernels() {
         boolean module = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-        return module ? new BulkMath.Kernel[] {SCALAR, BulkMath.kernel(), new VectorBulkMath()}
-                : new BulkMath.Kernel[] {SCALAR, BulkMath.kernel()};
+        return module ? new BulkMath.Kernel[] {SCALAR, BulkMath.kernel(), BulkMath.portable(), new VectorBulkMath()}
+                : new BulkMath.Kernel[] {SCALAR, BulkMath.kernel(), BulkMath.portable()};
     }
 
     private static double[] values(long seed, int n, double lo, double hi) {

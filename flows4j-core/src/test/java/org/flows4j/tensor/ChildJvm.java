@@ -7,6 +7,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a test main class in a child JVM started without {@code --add-modules jdk.incubator.vector}. */
@@ -16,9 +18,16 @@ public final class ChildJvm {
 
     /** The child's combined output; asserts that it finished within a minute with exit code 0. */
     public static String run(Class<?> main) throws Exception {
+        return run(main, List.of());
+    }
+
+    /** As {@link #run(Class)}, with extra JVM options (such as {@code -Xint}) before the class name. */
+    public static String run(Class<?> main, List<String> jvmOptions) throws Exception {
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), main.getName())
-                .redirectErrorStream(true).start();
+        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path")));
+        command.addAll(jvmOptions);
+        command.add(main.getName());
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out;
         try (InputStream in = p.getInputStream()) {
             ByteArrayOutputStream buf = new ByteArrayOutputStream();
