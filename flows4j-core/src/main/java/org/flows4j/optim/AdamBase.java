@@ -2,7 +2,6 @@ package org.flows4j.optim;
 
 import java.util.Map;
 import org.flows4j.nn.Parameter;
-import org.flows4j.tensor.Parallel;
 import org.flows4j.tensor.Tensor;
 
 /**
@@ -17,13 +16,8 @@ import org.flows4j.tensor.Tensor;
  * </pre>
  * State slots: {@code "exp_avg"} (m), {@code "exp_avg_sq"} (v) and the counter {@code "step"} (t),
  * one per parameter, so a parameter skipped for lack of a gradient keeps its own bias correction.
- * Large parameters are updated in contiguous chunks on the kernel threads ({@link Parallel}); each
- * element's arithmetic is independent of the split.
  */
 abstract class AdamBase extends Optimizer {
-    /** Scalar operations per element, for {@link Parallel#forRange}'s work estimate (a square root and two divisions). */
-    private static final long ELEMENT_WORK = 40;
-
     private final double beta1;
     private final double beta2;
     private final double eps;
@@ -89,17 +83,15 @@ abstract class AdamBase extends Optimizer {
         double b1 = beta1;
         double b2 = beta2;
         double e = eps;
-        Parallel.forRange(p.length, ELEMENT_WORK * p.length, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                double pi = p[i];
-                double gi = g[i] + l2 * pi;
-                double mi = b1 * m[i] + (1.0 - b1) * gi;
-                double vi = b2 * v[i] + (1.0 - b2) * gi * gi;
-                m[i] = (float) mi;
-                v[i] = (float) vi;
-                p[i] = (float) (pi * shrink - step * mi / (Math.sqrt(vi) / rootC2 + e));
-            }
-        });
+        for (int i = 0; i < p.length; i++) {
+            double pi = p[i];
+            double gi = g[i] + l2 * pi;
+            double mi = b1 * m[i] + (1.0 - b1) * gi;
+            double vi = b2 * v[i] + (1.0 - b2) * gi * gi;
+            m[i] = (float) mi;
+            v[i] = (float) vi;
+            p[i] = (float) (pi * shrink - step * mi / (Math.sqrt(vi) / rootC2 + e));
+        }
     }
 
     /** {@link #updateFloat} on float64 arrays. */
@@ -108,17 +100,15 @@ abstract class AdamBase extends Optimizer {
         double b1 = beta1;
         double b2 = beta2;
         double e = eps;
-        Parallel.forRange(p.length, ELEMENT_WORK * p.length, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                double pi = p[i];
-                double gi = g[i] + l2 * pi;
-                double mi = b1 * m[i] + (1.0 - b1) * gi;
-                double vi = b2 * v[i] + (1.0 - b2) * gi * gi;
-                m[i] = mi;
-                v[i] = vi;
-                p[i] = pi * shrink - step * mi / (Math.sqrt(vi) / rootC2 + e);
-            }
-        });
+        for (int i = 0; i < p.length; i++) {
+            double pi = p[i];
+            double gi = g[i] + l2 * pi;
+            double mi = b1 * m[i] + (1.0 - b1) * gi;
+            double vi = b2 * v[i] + (1.0 - b2) * gi * gi;
+            m[i] = mi;
+            v[i] = vi;
+            p[i] = pi * shrink - step * mi / (Math.sqrt(vi) / rootC2 + e);
+        }
     }
 
     /** Decay rate of the first-moment average. */

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.flows4j.nn.Parameter;
+import org.flows4j.tensor.Parallel;
 import org.flows4j.tensor.Shape;
 import org.flows4j.tensor.ShapeMismatchException;
 import org.flows4j.tensor.Tensor;
@@ -55,20 +56,35 @@ public abstract class Optimizer {
 
     /**
      * Updates parameter {@code index} in place from its gradient {@code grad} (same shape and dtype
-     * as {@code param}) with learning rate {@code lr}.
+     * as {@code param}) with learning rate {@code lr}. Called concurrently for different indices: an
+     * implementation may touch only the state of {@code index}.
      */
     protected abstract void update(int index, Tensor param, Tensor grad, double lr);
 
-    /** One optimization step over every parameter that has a gradient and is not frozen. */
+    /** Scalar operations per parameter element in an update, for {@link Parallel#forRange}'s work estimate. */
+    private static final int PARAMETER_WORK = 20;
+
+    /**
+     * One optimization step over every parameter that has a gradient and is not frozen. Parameters
+     * are independent, so they are spread over the kernel threads ({@link Parallel}); each one's update
+     * is the same loop whatever the split. (Splitting one parameter's elements instead made the JIT
+     * give up vectorizing the loop, which ran 3x slower.)
+     */
     public final void step() {
-        for (int i = 0; i < params.length; i++) {
-            Parameter p = params[i];
-            Tensor g = p.grad();
-            if (g == null || p.isFrozen()) {
-                continue;
-            }
-            update(i, p.value(), g, learningRate);
+        long work = 0;
+        for (Parameter p : params) {
+            work += (long) PARAMETER_WORK * p.numel();
         }
+        double lr = learningRate;
+        Parallel.forRange(params.length, work, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                Parameter p = params[i];
+                Tensor g = p.grad();
+                if (g != null && !p.isFrozen()) {
+                    update(i, p.value(), g, lr);
+                }
+            }
+        });
         steps++;
     }
 
