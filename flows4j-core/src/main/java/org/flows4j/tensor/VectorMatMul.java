@@ -8,8 +8,10 @@ import jdk.incubator.vector.VectorSpecies;
  * Matmul micro-kernels on the Vector API ({@code jdk.incubator.vector}, preferred species). A full
  * tile is 4 rows by 2 vectors of C held in 8 accumulators; each step {@code p} loads two vectors of
  * a packed B row, broadcasts one A value per row and issues 8 fused multiply-adds
- * {@code acc = a[r,p] * b[p, :] + acc}. Edge tiles use a one-row kernel with the same operation
- * sequence, so every element of C gets bit-identical results whichever tile it falls in.
+ * {@code acc = a[r,p] * b[p, :] + acc}. A tile narrower than two vectors runs the same kernel into a
+ * scratch tile whose first columns are then copied to C; tiles of fewer rows use a one-row kernel with
+ * the same operation sequence, so every element of C gets bit-identical results whichever tile it
+ * falls in.
  *
  * <p>Loaded by {@link MatMul} only when the module is in the boot layer; never reference this class
  * from code that must run without {@code --add-modules jdk.incubator.vector}.
@@ -57,13 +59,21 @@ final class VectorMatMul implements GemmKernel {
             }
             return;
         }
-        float[] tmp = new float[2 * FL];
-        for (int r = 0; r < rows; r++) {
-            if (accumulate) {
-                System.arraycopy(c, cOff + r * ldc, tmp, 0, cols);
+        float[] tmp = new float[rows * 2 * FL];
+        if (accumulate) {
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(c, cOff + r * ldc, tmp, r * 2 * FL, cols);
             }
-            row(kc, a, aOff + r * lda, aStep, b, bOff, bStride, tmp, 0, accumulate);
-            System.arraycopy(tmp, 0, c, cOff + r * ldc, cols);
+        }
+        if (rows == MR) {
+            full(kc, a, aOff, lda, aStep, b, bOff, bStride, tmp, 0, 2 * FL, accumulate);
+        } else {
+            for (int r = 0; r < rows; r++) {
+                row(kc, a, aOff + r * lda, aStep, b, bOff, bStride, tmp, r * 2 * FL, accumulate);
+            }
+        }
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(tmp, r * 2 * FL, c, cOff + r * ldc, cols);
         }
     }
 
