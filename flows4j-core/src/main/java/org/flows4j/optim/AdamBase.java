@@ -2,6 +2,7 @@ package org.flows4j.optim;
 
 import java.util.Map;
 import org.flows4j.nn.Parameter;
+import org.flows4j.tensor.AdamKernels;
 import org.flows4j.tensor.Tensor;
 
 /**
@@ -80,18 +81,7 @@ abstract class AdamBase extends Optimizer {
      */
     private void updateFloat(float[] p, float[] g, float[] m, float[] v, double shrink, double l2, double step,
             double rootC2) {
-        double b1 = beta1;
-        double b2 = beta2;
-        double e = eps;
-        for (int i = 0; i < p.length; i++) {
-            double pi = p[i];
-            double gi = g[i] + l2 * pi;
-            double mi = b1 * m[i] + (1.0 - b1) * gi;
-            double vi = b2 * v[i] + (1.0 - b2) * gi * gi;
-            m[i] = (float) mi;
-            v[i] = (float) vi;
-            p[i] = (float) (pi * shrink - step * mi / (Math.sqrt(vi) / rootC2 + e));
-        }
+        AdamKernels.update(p, g, m, v, beta1, beta2, eps, shrink, l2, step, rootC2);
     }
 
     /** {@link #updateFloat} on float64 arrays. */
