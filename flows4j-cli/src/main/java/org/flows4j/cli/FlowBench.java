@@ -1,5 +1,6 @@
 package org.flows4j.cli;
 
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -28,9 +29,10 @@ import org.flows4j.train.ShardedLoss;
  *       {@code zeroGrad; loss = -mean(log p(x)); backward; Adam(lr 1e-3) step} on one fixed batch, the loss
  *       and its gradient computed in {@code shards} concurrent parts as the trainer does ({@link ShardedLoss}),
  *       {@code x ~ N(0, I)} of {@code batch} rows, after untimed warm-up steps: at least
- *       {@value #WARMUP_STEPS} and at least {@code warmupSeconds} (3 s by default) of them, so that the JIT has compiled this model's code
- *       paths (with fewer, the first timed steps of the second and later models still ran while C2
- *       compiled them and the median halved).</li>
+ *       {@value #WARMUP_STEPS} and at least {@code warmupSeconds} (3 s by default) of them, and then
+ *       until the JIT has been quiet for a second ({@link Warmup}), so that C2 has compiled this model's
+ *       code paths (with fewer, the timed steps still ran while C2 compiled them and the median
+ *       halved).</li>
  *   <li>{@code logprob_rows_per_s = evalBatch / median(t)} of {@value #EVAL_REPEATS} no-grad
  *       {@code logProb} calls on {@code evalBatch} fixed rows (after untimed calls: at least
  *       {@value #EVAL_WARMUP} and at least a third of {@code warmupSeconds});
@@ -110,8 +112,8 @@ final class FlowBench {
     private double trainStepsPerSecond(Flow flow, Tensor x) {
         flow.train(true);
         Adam adam = new Adam(flow.parameters(), 1e-3);
-        long start = System.nanoTime();
-        for (int i = 0; i < WARMUP_STEPS || System.nanoTime() - start < warmupNanos; i++) {
+        Warmup w = new Warmup(warmupNanos);
+        for (int i = 0; i < WARMUP_STEPS || w.more(); i++) {
             step(flow, adam, x);
         }
         long[] times = new long[trainSteps];
@@ -132,8 +134,8 @@ final class FlowBench {
     private double evalRowsPerSecond(Runnable call) {
         long[] times = new long[EVAL_REPEATS];
         try (GradMode.Scope s = GradMode.noGrad()) {
-            long start = System.nanoTime();
-            for (int i = 0; i < EVAL_WARMUP || System.nanoTime() - start < warmupNanos / 3; i++) {
+            Warmup w = new Warmup(warmupNanos / 3);
+            for (int i = 0; i < EVAL_WARMUP || w.more(); i++) {
                 call.run();
             }
             for (int i = 0; i < EVAL_REPEATS; i++) {
@@ -144,6 +146,45 @@ final class FlowBench {
         }
         return evalBatch * 1e9 / median(times);
     }
+
+    /**
+     * Untimed repetitions last at least {@code minNanos} and then until the JIT has compiled nothing
+     * for {@value #JIT_QUIET_MILLIS} ms (total compilation time unchanged), at most
+     * {@value #MAX_WARMUP_FACTOR} times {@code minNanos}. On two cores the compiler threads compete with two computing
+     * threads, so a fixed 3 s sometimes timed code that C2 had not finished: the same 2-thread realnvp
+     * run gave 135 or 235 steps/s.
+     */
+    static final class Warmup {
+        private final CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        private final long start = System.nanoTime();
+        private final long minNanos;
+        private long lastCompileMillis = -1;
+        private long lastChange = start;
+
+        Warmup(long minNanos) {
+            this.minNanos = minNanos;
+        }
+
+        boolean more() {
+            long now = System.nanoTime();
+            if (jit != null && jit.isCompilationTimeMonitoringSupported()) {
+                long c = jit.getTotalCompilationTime();
+                if (c != lastCompileMillis) {
+                    lastCompileMillis = c;
+                    lastChange = now;
+                }
+            } else {
+                lastChange = start;
+            }
+            if (now - start < minNanos) {
+                return true;
+            }
+            return now - lastChange < JIT_QUIET_MILLIS * 1_000_000L && now - start < MAX_WARMUP_FACTOR * minNanos;
+        }
+    }
+
+    static final long JIT_QUIET_MILLIS = 1000;
+    static final long MAX_WARMUP_FACTOR = 10;
 
     static double median(long[] values) {
         long[] v = values.clone();
