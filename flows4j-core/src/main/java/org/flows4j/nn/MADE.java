@@ -46,6 +46,7 @@ public final class MADE extends Network {
     private final int contextFeatures;
     private final int outputsPerFeature;
     private final int[] inputDegrees;
+    private final int[][] hiddenDegrees;
     private final Activation activation;
     private final ModuleList<MaskedLinear> layers;
 
@@ -80,10 +81,12 @@ public final class MADE extends Network {
         this.inputDegrees = inputDegrees.clone();
         this.activation = activation;
         this.layers = registerModule("layers", new ModuleList<>());
+        this.hiddenDegrees = new int[hidden.length][];
         int[] below = new int[features + contextFeatures];
         System.arraycopy(inputDegrees, 0, below, 0, features);
-        for (int h : hidden) {
-            int[] degrees = hiddenDegrees(h, features, contextFeatures > 0 || features == 1 ? 0 : 1);
+        for (int l = 0; l < hidden.length; l++) {
+            int[] degrees = hiddenDegrees(hidden[l], features, contextFeatures > 0 || features == 1 ? 0 : 1);
+            hiddenDegrees[l] = degrees;
             layers.add(new MaskedLinear(mask(degrees, below, false), dtype, rng, Init.forActivation(activation)));
             below = degrees;
         }
@@ -177,6 +180,21 @@ public final class MADE extends Network {
     /** A copy of the input degrees: feature {@code i} may depend on the features of smaller degree. */
     public int[] inputDegrees() {
         return inputDegrees.clone();
+    }
+
+    /** The degrees of the units of hidden layer {@code layer} (shared array: callers must not modify it). */
+    int[] hiddenDegrees(int layer) {
+        return hiddenDegrees[layer];
+    }
+
+    /** Number of hidden layers. */
+    int hiddenLayers() {
+        return hiddenDegrees.length;
+    }
+
+    /** The hidden activation. */
+    Activation activation() {
+        return activation;
     }
 
     /** Number of outputs {@code P} per feature. */
