@@ -30,11 +30,12 @@ import org.flows4j.tensor.Tensor;
  * {@code [units, rows]} sorted by degree, so the units a block reads are the leading rows of the layer
  * below and every product is one call of {@link MatMul#gemm} over the long row axis.
  *
- * <p>An instance is a single-use scratch for one call: it is mutable and not thread-safe; create one
- * per inverse pass. The network's outputs end in {@link #outputs()}, feature-major as {@link MADE#forward}.
+ * <p>The rows are processed in chunks ({@link #start}), small enough for the activations of a chunk to stay
+ * in cache between steps. An instance is scratch for one inverse call: it is mutable and not thread-safe;
+ * create one per call (it reads the weights when created).
  */
 public final class IncrementalMADE {
-    private final int rows;
+    private final int capacity;
     private final int features;
     private final int contextFeatures;
     private final int perFeature;
@@ -50,24 +51,26 @@ public final class IncrementalMADE {
     private final int[] outReads;
     private final Tensor[] outWeight;
     private final Tensor[] outBias;
-    private final Tensor outputs;
     private final Tensor scratch;
+    private int rows;
     private int computed;
     private int known;
 
     /**
-     * Prepares the blocks of {@code made}'s current weights for a batch of {@code rows} rows with the given
-     * context values ({@code [rows, C]}, null when the network takes no context).
+     * Prepares the blocks of {@code made}'s current weights and buffers for chunks of up to {@code capacity}
+     * rows; {@link #start} begins each chunk.
      */
-    public IncrementalMADE(MADE made, Tensor context, int rows) {
-        this.rows = rows;
+    public IncrementalMADE(MADE made, int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("IncrementalMADE: capacity must be positive, got " + capacity);
+        }
+        this.capacity = capacity;
         this.features = made.inFeatures();
         this.contextFeatures = made.contextFeatures();
         this.perFeature = made.outputsPerFeature();
         this.activation = made.activation();
         ModuleList<MaskedLinear> layers = made.layers();
         this.dtype = layers.get(0).weight().value().dtype();
-        checkContext(context);
         int[] degrees = made.inputDegrees();
         this.featureOfDegree = new int[features];
         for (int j = 0; j < features; j++) {
@@ -78,10 +81,7 @@ public final class IncrementalMADE {
         this.first = new int[hidden][];
         this.hiddenWeight = new Tensor[hidden][features];
         this.hiddenBias = new Tensor[hidden][features];
-        acts[0] = Tensor.zeros(dtype, contextFeatures + features, rows);
-        if (context != null) {
-            copy(context, 0, contextFeatures, 1, acts[0], 0, 1, rows, rows, contextFeatures);
-        }
+        acts[0] = Tensor.zeros(dtype, contextFeatures + features, capacity);
         int[] belowOrder = new int[contextFeatures + features];
         int[] belowUpTo = new int[features];
         for (int c = 0; c < contextFeatures; c++) {
@@ -95,7 +95,7 @@ public final class IncrementalMADE {
             int[] unitDegrees = made.hiddenDegrees(l);
             first[l] = firstOfDegree(unitDegrees, features);
             int[] order = sortedByDegree(unitDegrees, first[l]);
-            acts[l + 1] = Tensor.zeros(dtype, unitDegrees.length, rows);
+            acts[l + 1] = Tensor.zeros(dtype, unitDegrees.length, capacity);
             MaskedLinear layer = layers.get(l);
             for (int d = 0; d < features; d++) {
                 int[] units = Arrays.copyOfRange(order, first[l][d], first[l][d + 1]);
@@ -119,22 +119,36 @@ public final class IncrementalMADE {
             outWeight[d] = gather(last.weight().value(), outs, belowOrder, outReads[d]);
             outBias[d] = gather(last.bias().value(), outs);
         }
-        this.outputs = Tensor.zeros(dtype, rows, features * perFeature);
-        this.scratch = Tensor.zeros(dtype, perFeature, rows);
+        this.scratch = Tensor.zeros(dtype, perFeature, capacity);
     }
 
-    private void checkContext(Tensor context) {
+    /**
+     * Begins a chunk of {@code rows} rows (at most the capacity) whose context is rows {@code [from, from + rows)}
+     * of {@code context} ({@code [N, C]}, null when the network takes no context); no input is known yet.
+     */
+    public void start(Tensor context, int from, int rows) {
+        if (rows < 1 || rows > capacity) {
+            throw new IllegalArgumentException("IncrementalMADE: a chunk has 1.." + capacity + " rows, got " + rows);
+        }
         if (contextFeatures == 0 && context != null) {
             throw new IllegalArgumentException("IncrementalMADE: this network takes no context, got one of shape "
                     + Shape.str(context.shape()));
         }
-        if (contextFeatures > 0 && (context == null || !context.hasShape(rows, contextFeatures))) {
-            throw new ShapeMismatchException("IncrementalMADE: expected context [" + rows + ", " + contextFeatures
-                    + "], got " + (context == null ? "none" : Shape.str(context.shape())));
+        if (contextFeatures > 0 && (context == null || context.rank() != 2 || context.size(1) != contextFeatures
+                || from < 0 || from + rows > context.size(0))) {
+            throw new ShapeMismatchException("IncrementalMADE: expected a context [N, " + contextFeatures
+                    + "] with rows " + from + ".." + (from + rows - 1) + ", got "
+                    + (context == null ? "none" : Shape.str(context.shape())));
         }
         if (context != null && context.dtype() != dtype) {
             throw new IllegalArgumentException("IncrementalMADE: context dtype " + context.dtype()
                     + " differs from the network's " + dtype);
+        }
+        this.rows = rows;
+        this.computed = 0;
+        this.known = 0;
+        if (context != null) {
+            copy(context, from * contextFeatures, contextFeatures, 1, acts[0], 0, 1, rows, rows, contextFeatures);
         }
     }
 
@@ -167,7 +181,6 @@ public final class IncrementalMADE {
         product(outWeight[d], outBias[d], acts[first.length], scratch, 0, Activation.IDENTITY);
         Tensor theta = Tensor.zeros(dtype, rows, perFeature);
         copy(scratch, 0, 1, rows, theta, 0, perFeature, 1, rows, perFeature);
-        copy(scratch, 0, 1, rows, outputs, featureOfDegree[d] * perFeature, features * perFeature, 1, rows, perFeature);
         computed = degree;
         return theta;
     }
@@ -192,13 +205,13 @@ public final class IncrementalMADE {
         known = degree;
     }
 
-    /** All outputs {@code [rows, D * P]}, feature-major, once the {@code D} steps have run. */
-    public Tensor outputs() {
-        if (computed != features) {
-            throw new IllegalStateException("IncrementalMADE: outputs need all " + features + " steps, got "
-                    + computed);
+    /** Rows of a chunk whose activations (inputs, context and hidden units) take about {@code elements} values, at least 16. */
+    public static int chunkRows(MADE made, int elements) {
+        int units = made.contextFeatures() + made.inFeatures();
+        for (int l = 0; l < made.hiddenLayers(); l++) {
+            units += made.hiddenDegrees(l).length;
         }
-        return outputs;
+        return Math.max(16, elements / units);
     }
 
     private void checkDegree(int degree) {

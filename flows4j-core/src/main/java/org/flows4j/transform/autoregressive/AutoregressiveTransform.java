@@ -1,7 +1,6 @@
 package org.flows4j.transform.autoregressive;
 
 import org.flows4j.autodiff.GradMode;
-import org.flows4j.autodiff.IndexOps;
 import org.flows4j.autodiff.ShapeOps;
 import org.flows4j.autodiff.Variable;
 import org.flows4j.nn.IncrementalMADE;
@@ -31,9 +30,8 @@ import org.flows4j.transform.Transformed;
  * pass are those of the returned point, which makes the inverse log-det exactly minus the forward one.
  * With gradients off (sampling) the passes run incrementally instead ({@link IncrementalMADE}): pass
  * {@code i} computes only the hidden units of degree {@code i - 1} and the parameters of the feature
- * of degree {@code i}, inverts that one feature, and a last call of the transformer on all features
- * with the collected parameters gives the output and the log-det; the network then costs about one
- * forward pass in all, and the transformer about two. Same result up to floating-point summation order.
+ * of degree {@code i}, and inverts that one feature ({@link IncrementalInverse}); the network then costs
+ * about one forward pass in all, and the transformer one. Same result up to floating-point summation order.
  * {@link InverseAutoregressive} swaps the two directions (IAF).
  *
  * <p>Parameters: {@code made.*}. Subclasses fix the transformer ({@link MaskedAffineAutoregressive});
@@ -76,7 +74,7 @@ public class AutoregressiveTransform extends Transform {
     @Override
     protected Transformed applyInverse(Variable y, Variable context) {
         if (!GradMode.isEnabled()) {
-            return inverseIncrementally(y, context);
+            return IncrementalInverse.run(made, transformer, y, contextFeatures() > 0 ? context : null);
         }
         Variable x = Variable.constant(Tensor.zeros(y.dtype(), y.size(0), features()));
         Transformed t = null;
@@ -85,26 +83,6 @@ public class AutoregressiveTransform extends Transform {
             x = t.output();
         }
         return t;
-    }
-
-    /**
-     * The inverse without gradients: feature of degree {@code i} from the parameters the network gives
-     * once the features of smaller degree are known, then one transformer call on all features.
-     */
-    private Transformed inverseIncrementally(Variable y, Variable context) {
-        int n = y.size(0);
-        int p = made.outputsPerFeature();
-        IncrementalMADE net = new IncrementalMADE(made, contextFeatures() > 0 ? context.value() : null, n);
-        for (int degree = 1; degree <= features(); degree++) {
-            Tensor theta = net.outputsOf(degree);
-            if (degree < features()) {
-                int f = net.featureOfDegree(degree);
-                Variable column = IndexOps.slice(y, 1, f, f + 1);
-                Transformed t = transformer.inverse(column, Variable.constant(theta.reshape(n, 1, p)));
-                net.setInput(degree, t.output().value());
-            }
-        }
-        return transformer.inverse(y, Variable.constant(net.outputs().reshape(n, features(), p)));
     }
 
     private Variable params(Variable x, Variable context) {

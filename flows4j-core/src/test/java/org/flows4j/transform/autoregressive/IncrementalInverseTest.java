@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.flows4j.autodiff.Activation;
 import org.flows4j.autodiff.GradMode;
 import org.flows4j.autodiff.Variable;
+import org.flows4j.nn.IncrementalMADE;
 import org.flows4j.nn.MADE;
 import org.flows4j.tensor.DType;
 import org.flows4j.tensor.Rng;
@@ -60,11 +61,14 @@ class IncrementalInverseTest {
         }
     }
 
-    /** Compares the two float64 inverses on 64 rows and checks that the forward direction maps the sample back. */
     private static void assertSameAsPlainLoop(AutoregressiveTransform t, String what) {
+        assertSameAsPlainLoop(t, 64, what);
+    }
+
+    /** Compares the two float64 inverses on {@code n} rows and checks that the forward direction maps the sample back. */
+    private static void assertSameAsPlainLoop(AutoregressiveTransform t, int n, String what) {
         DType dtype = DType.FLOAT64;
         Rng rng = new Rng(11);
-        int n = 64;
         Variable z = Variable.constant(Tensor.randn(rng, dtype, n, t.features()));
         Variable ctx = input(rng, dtype, n, t.contextFeatures());
         Transformed plain = t.inverse(z, ctx);
@@ -112,6 +116,14 @@ class IncrementalInverseTest {
                         DType.FLOAT64, 10), "spline " + what);
             }
         }
+    }
+
+    @Test
+    void batchesOfSeveralChunksMatchThePlainLoop() {
+        AutoregressiveTransform t = build(4, 2, new int[] {16, 16}, Activation.RELU, MADE.randomOrder(4, new Rng(20)),
+                spline(), DType.FLOAT64, 21);
+        int chunk = IncrementalMADE.chunkRows(t.made(), IncrementalInverse.CHUNK_ELEMENTS);
+        assertSameAsPlainLoop(t, 2 * chunk + chunk / 3, "three chunks of " + chunk + " rows");
     }
 
     @Test
