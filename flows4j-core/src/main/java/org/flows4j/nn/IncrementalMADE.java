@@ -48,7 +48,6 @@ public final class IncrementalMADE {
     private final int[][] first;
     private final Tensor[][] hiddenWeight;
     private final Tensor[][] hiddenBias;
-    private final int[] outReads;
     private final Tensor[] outWeight;
     private final Tensor[] outBias;
     private final Tensor scratch;
@@ -108,7 +107,6 @@ public final class IncrementalMADE {
             belowUpTo = Arrays.copyOfRange(first[l], 1, features + 1);
         }
         MaskedLinear last = layers.get(hidden);
-        this.outReads = belowUpTo;
         this.outWeight = new Tensor[features];
         this.outBias = new Tensor[features];
         for (int d = 0; d < features; d++) {
@@ -116,39 +114,39 @@ public final class IncrementalMADE {
             for (int p = 0; p < perFeature; p++) {
                 outs[p] = featureOfDegree[d] * perFeature + p;
             }
-            outWeight[d] = gather(last.weight().value(), outs, belowOrder, outReads[d]);
+            outWeight[d] = gather(last.weight().value(), outs, belowOrder, belowUpTo[d]);
             outBias[d] = gather(last.bias().value(), outs);
         }
         this.scratch = Tensor.zeros(dtype, perFeature, capacity);
     }
 
     /**
-     * Begins a chunk of {@code rows} rows (at most the capacity) whose context is rows {@code [from, from + rows)}
+     * Begins a chunk of {@code size} rows (at most the capacity) whose context is rows {@code [from, from + size)}
      * of {@code context} ({@code [N, C]}, null when the network takes no context); no input is known yet.
      */
-    public void start(Tensor context, int from, int rows) {
-        if (rows < 1 || rows > capacity) {
-            throw new IllegalArgumentException("IncrementalMADE: a chunk has 1.." + capacity + " rows, got " + rows);
+    public void start(Tensor context, int from, int size) {
+        if (size < 1 || size > capacity) {
+            throw new IllegalArgumentException("IncrementalMADE: a chunk has 1.." + capacity + " rows, got " + size);
         }
         if (contextFeatures == 0 && context != null) {
             throw new IllegalArgumentException("IncrementalMADE: this network takes no context, got one of shape "
                     + Shape.str(context.shape()));
         }
         if (contextFeatures > 0 && (context == null || context.rank() != 2 || context.size(1) != contextFeatures
-                || from < 0 || from + rows > context.size(0))) {
+                || from < 0 || from + size > context.size(0))) {
             throw new ShapeMismatchException("IncrementalMADE: expected a context [N, " + contextFeatures
-                    + "] with rows " + from + ".." + (from + rows - 1) + ", got "
+                    + "] with rows " + from + ".." + (from + size - 1) + ", got "
                     + (context == null ? "none" : Shape.str(context.shape())));
         }
         if (context != null && context.dtype() != dtype) {
             throw new IllegalArgumentException("IncrementalMADE: context dtype " + context.dtype()
                     + " differs from the network's " + dtype);
         }
-        this.rows = rows;
+        this.rows = size;
         this.computed = 0;
         this.known = 0;
         if (context != null) {
-            copy(context, from * contextFeatures, contextFeatures, 1, acts[0], 0, 1, rows, rows, contextFeatures);
+            copy(context, from * contextFeatures, contextFeatures, 1, acts[0], 0, 1, size, size, contextFeatures);
         }
     }
 

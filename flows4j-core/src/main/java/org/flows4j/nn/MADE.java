@@ -39,7 +39,8 @@ import org.flows4j.tensor.Tensor;
  * layers). Hidden layers start from {@link Init#forActivation}; the output layer from Xavier-uniform, or
  * from zeros with {@code zeroInitLast} so that a flow built on it starts as a fixed elementwise map (the
  * identity for the affine and additive transformers). Cost of a forward pass: as an MLP of the same
- * sizes plus one mask multiply per layer. Holds no mutable state during forward.
+ * sizes plus one mask multiply per layer. Holds no mutable state during forward. {@link IncrementalMADE}
+ * evaluates it one degree at a time for the sequential inverse of autoregressive flows.
  */
 public final class MADE extends Network {
     private final int features;

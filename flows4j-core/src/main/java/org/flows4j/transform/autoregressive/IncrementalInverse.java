@@ -31,7 +31,7 @@ final class IncrementalInverse {
         int d = made.inFeatures();
         int p = made.outputsPerFeature();
         Tensor ctx = context == null ? null : context.value();
-        int chunk = Math.min(n, IncrementalMADE.chunkRows(made, CHUNK_ELEMENTS));
+        int chunk = Math.max(1, Math.min(n, IncrementalMADE.chunkRows(made, CHUNK_ELEMENTS)));
         IncrementalMADE net = new IncrementalMADE(made, chunk);
         Tensor x = y.value().zerosLike(n, d);
         Tensor logDet = y.value().zerosLike(n);

@@ -181,6 +181,50 @@ class IncrementalInverseTest {
     }
 
     @Test
+    void anEmptyBatchGivesEmptyResults() {
+        AutoregressiveTransform t = build(3, 1, new int[] {6}, Activation.TANH, MADE.naturalOrder(3),
+                new AffineTransformer(), DType.FLOAT64, 22);
+        Transformed r = noGradInverse(t, Variable.constant(Tensor.zeros(DType.FLOAT64, 0, 3)),
+                Variable.constant(Tensor.zeros(DType.FLOAT64, 0, 1)));
+        assertTrue(r.output().value().hasShape(0, 3), "output shape");
+        assertTrue(r.logDet().value().hasShape(0), "log-det shape");
+    }
+
+    @Test
+    void concurrentInversesGiveTheSequentialResults() throws Exception {
+        AutoregressiveTransform t = build(6, 2, new int[] {24, 24}, Activation.RELU, MADE.randomOrder(6, new Rng(23)),
+                spline(), DType.FLOAT64, 24);
+        t.eval();
+        int threads = 4;
+        Variable[] z = new Variable[threads];
+        Variable[] c = new Variable[threads];
+        Tensor[] expected = new Tensor[threads];
+        for (int i = 0; i < threads; i++) {
+            Rng rng = new Rng(30 + i);
+            z[i] = Variable.constant(Tensor.randn(rng, DType.FLOAT64, 300 + 50 * i, 6));
+            c[i] = Variable.constant(Tensor.randn(rng, DType.FLOAT64, 300 + 50 * i, 2));
+            expected[i] = noGradInverse(t, z[i], c[i]).output().value();
+        }
+        Tensor[] actual = new Tensor[threads];
+        Thread[] workers = new Thread[threads];
+        for (int i = 0; i < threads; i++) {
+            int k = i;
+            workers[i] = new Thread(() -> {
+                for (int rep = 0; rep < 5; rep++) {
+                    actual[k] = noGradInverse(t, z[k], c[k]).output().value();
+                }
+            });
+            workers[i].start();
+        }
+        for (Thread w : workers) {
+            w.join();
+        }
+        for (int i = 0; i < threads; i++) {
+            assertClose(expected[i], actual[i], 0.0, "thread " + i);
+        }
+    }
+
+    @Test
     void iafForwardWithoutGradientsMatchesThePlainLoop() {
         Rng rng = new Rng(16);
         InverseAutoregressive iaf = new InverseAutoregressive(build(5, 2, new int[] {10, 10}, Activation.TANH,
