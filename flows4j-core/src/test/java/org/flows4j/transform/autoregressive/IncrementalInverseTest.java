@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * round trip through the forward direction and the IAF, whose no-grad forward is this inverse.
  */
 class IncrementalInverseTest {
-    private static final double TOL64 = 1e-12;
+    /** Relative: the two inverses sum in different orders, and a steep spline bin amplifies the last bits. */
+    private static final double TOL64 = 1e-11;
 
     private static ElementwiseTransformer spline() {
         return new RationalQuadraticTransformer(5, 3.0, 1e-3, 1e-3, 1e-3);
