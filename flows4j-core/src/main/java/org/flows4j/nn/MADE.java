@@ -39,13 +39,15 @@ import org.flows4j.tensor.Tensor;
  * layers). Hidden layers start from {@link Init#forActivation}; the output layer from Xavier-uniform, or
  * from zeros with {@code zeroInitLast} so that a flow built on it starts as a fixed elementwise map (the
  * identity for the affine and additive transformers). Cost of a forward pass: as an MLP of the same
- * sizes plus one mask multiply per layer. Holds no mutable state during forward.
+ * sizes plus one mask multiply per layer. Holds no mutable state during forward. {@link IncrementalMADE}
+ * evaluates it one degree at a time for the sequential inverse of autoregressive flows.
  */
 public final class MADE extends Network {
     private final int features;
     private final int contextFeatures;
     private final int outputsPerFeature;
     private final int[] inputDegrees;
+    private final int[][] hiddenDegrees;
     private final Activation activation;
     private final ModuleList<MaskedLinear> layers;
 
@@ -80,10 +82,12 @@ public final class MADE extends Network {
         this.inputDegrees = inputDegrees.clone();
         this.activation = activation;
         this.layers = registerModule("layers", new ModuleList<>());
+        this.hiddenDegrees = new int[hidden.length][];
         int[] below = new int[features + contextFeatures];
         System.arraycopy(inputDegrees, 0, below, 0, features);
-        for (int h : hidden) {
-            int[] degrees = hiddenDegrees(h, features, contextFeatures > 0 || features == 1 ? 0 : 1);
+        for (int l = 0; l < hidden.length; l++) {
+            int[] degrees = hiddenDegrees(hidden[l], features, contextFeatures > 0 || features == 1 ? 0 : 1);
+            hiddenDegrees[l] = degrees;
             layers.add(new MaskedLinear(mask(degrees, below, false), dtype, rng, Init.forActivation(activation)));
             below = degrees;
         }
@@ -177,6 +181,21 @@ public final class MADE extends Network {
     /** A copy of the input degrees: feature {@code i} may depend on the features of smaller degree. */
     public int[] inputDegrees() {
         return inputDegrees.clone();
+    }
+
+    /** The degrees of the units of hidden layer {@code layer} (shared array: callers must not modify it). */
+    int[] hiddenDegrees(int layer) {
+        return hiddenDegrees[layer];
+    }
+
+    /** Number of hidden layers. */
+    int hiddenLayers() {
+        return hiddenDegrees.length;
+    }
+
+    /** The hidden activation. */
+    Activation activation() {
+        return activation;
     }
 
     /** Number of outputs {@code P} per feature. */

@@ -1,7 +1,9 @@
 package org.flows4j.transform.autoregressive;
 
+import org.flows4j.autodiff.GradMode;
 import org.flows4j.autodiff.ShapeOps;
 import org.flows4j.autodiff.Variable;
+import org.flows4j.nn.IncrementalMADE;
 import org.flows4j.nn.MADE;
 import org.flows4j.tensor.Tensor;
 import org.flows4j.transform.ElementwiseTransformer;
@@ -26,6 +28,10 @@ import org.flows4j.transform.Transformed;
  * of degree at most {@code k} is exact (its parameters read only features of smaller degree, exact
  * after pass {@code k - 1}), so {@code D} passes give the exact inverse, and the parameters of the last
  * pass are those of the returned point, which makes the inverse log-det exactly minus the forward one.
+ * With gradients off (sampling) the passes run incrementally instead ({@link IncrementalMADE}): pass
+ * {@code i} computes only the hidden units of degree {@code i - 1} and the parameters of the feature
+ * of degree {@code i}, and inverts that one feature ({@link IncrementalInverse}); the network then costs
+ * about one forward pass in all, and the transformer one. Same result up to floating-point summation order.
  * {@link InverseAutoregressive} swaps the two directions (IAF).
  *
  * <p>Parameters: {@code made.*}. Subclasses fix the transformer ({@link MaskedAffineAutoregressive});
@@ -67,6 +73,9 @@ public class AutoregressiveTransform extends Transform {
 
     @Override
     protected Transformed applyInverse(Variable y, Variable context) {
+        if (!GradMode.isEnabled()) {
+            return IncrementalInverse.run(made, transformer, y, contextFeatures() > 0 ? context : null);
+        }
         Variable x = Variable.constant(Tensor.zeros(y.dtype(), y.size(0), features()));
         Transformed t = null;
         for (int pass = 0; pass < features(); pass++) {

@@ -16,7 +16,8 @@ import org.flows4j.transform.Transformed;
  *
  * <p><b>Fast direction: inverse</b> (latent to data): sampling, and the density of the samples it draws
  * (via {@code Flow.sampleAndLogProb}), cost one MADE pass. The forward direction, density evaluation of
- * external points ({@code logProb(x)}), is slow: {@code D} MADE passes. Parameters: {@code base.*}.
+ * external points ({@code logProb(x)}), is slow: {@code D} sequential steps ({@code D} MADE passes when
+ * gradients are recorded, one pass split by degree without them). Parameters: {@code base.*}.
  */
 public final class InverseAutoregressive extends Transform {
     private final AutoregressiveTransform base;

@@ -18,7 +18,8 @@ import org.flows4j.transform.AffineTransformer;
  * MADE's output layer starts at zero, so the layer starts as the identity.
  *
  * <p><b>Fast direction: forward</b> (data to latent, so {@code logProb} and training cost one MADE pass).
- * The inverse (sampling) costs {@code D} MADE passes; see {@link AutoregressiveTransform}.
+ * The inverse (sampling) takes {@code D} sequential steps: {@code D} MADE passes when gradients are
+ * recorded, about one pass split by degree without gradients; see {@link AutoregressiveTransform}.
  */
 public final class MaskedAffineAutoregressive extends AutoregressiveTransform {
     /** A MAF layer in the natural order, without context. */
