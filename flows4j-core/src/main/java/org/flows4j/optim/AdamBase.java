@@ -75,8 +75,8 @@ abstract class AdamBase extends Optimizer {
     }
 
     /**
-     * The update of the class comment on float32 arrays, each element computed in double and rounded
-     * once. {@code step = lr / (1 - beta1^t)} and {@code rootC2 = sqrt(1 - beta2^t)}, so
+     * The update of the class comment on float32 arrays, each element computed in float32 as PyTorch
+     * does ({@link AdamKernels}). {@code step = lr / (1 - beta1^t)} and {@code rootC2 = sqrt(1 - beta2^t)}, so
      * {@code sqrt(v / (1 - beta2^t)) = sqrt(v) / rootC2}.
      */
     private void updateFloat(float[] p, float[] g, float[] m, float[] v, double shrink, double l2, double step,

@@ -1,15 +1,17 @@
 package org.flows4j.tensor;
 
 /**
- * The float32 Adam update loop, for {@code org.flows4j.optim}: for every element, in float64,
+ * The float32 Adam update loop, for {@code org.flows4j.optim}: for every element, in float32 (as
+ * PyTorch updates float32 parameters), with the coefficients rounded to float32 once,
  * <pre>
  *   g' = g + l2 p,   m = b1 m + (1 - b1) g',   v = b2 v + (1 - b2) g' g',
  *   p = p shrink - step m / (sqrt(v) / rootC2 + eps)
  * </pre>
- * with {@code m}, {@code v} and {@code p} rounded to float32 once when stored. With module
- * {@code jdk.incubator.vector} the loop runs on float64 vectors (each float widened exactly); every
- * lane performs the same IEEE operations in the same order as the scalar loop, so both give the same
- * bits (tested).
+ * With module {@code jdk.incubator.vector} the loop runs on float vectors of the preferred shape;
+ * every lane performs the same IEEE float operations in the same order as the scalar loop (Java never
+ * fuses a multiply and an add), so both give the same bits (tested). A first version computed in
+ * float64 and converted halves of vectors; those conversions fell back to the Vector API's Java
+ * implementation in the worker threads and made the update slower than the scalar loop.
  */
 public final class AdamKernels {
     /** The loop; implementations are stateless. */
@@ -47,14 +49,23 @@ public final class AdamKernels {
 
         static void tail(float[] p, float[] g, float[] m, float[] v, int from, double b1, double b2, double eps,
                          double shrink, double l2, double step, double rootC2) {
+            float fb1 = (float) b1;
+            float fc1 = (float) (1.0 - b1);
+            float fb2 = (float) b2;
+            float fc2 = (float) (1.0 - b2);
+            float fe = (float) eps;
+            float fs = (float) shrink;
+            float fl2 = (float) l2;
+            float fst = (float) step;
+            float fr = (float) rootC2;
             for (int i = from; i < p.length; i++) {
-                double pi = p[i];
-                double gi = g[i] + l2 * pi;
-                double mi = b1 * m[i] + (1.0 - b1) * gi;
-                double vi = b2 * v[i] + (1.0 - b2) * gi * gi;
-                m[i] = (float) mi;
-                v[i] = (float) vi;
-                p[i] = (float) (pi * shrink - step * mi / (Math.sqrt(vi) / rootC2 + eps));
+                float pi = p[i];
+                float gi = g[i] + pi * fl2;
+                float mi = m[i] * fb1 + gi * fc1;
+                float vi = v[i] * fb2 + gi * fc2 * gi;
+                m[i] = mi;
+                v[i] = vi;
+                p[i] = pi * fs - mi * fst / ((float) Math.sqrt(vi) / fr + fe);
             }
         }
     }

@@ -43,16 +43,17 @@ class AdamKernelsTest {
     }
 
     @Test
-    void oneElementFollowsTheFormula() {
+    void oneElementFollowsTheFormulaInFloat32() {
         float[] p = {0.5f};
         float[] g = {0.2f};
         float[] m = {0.1f};
         float[] v = {0.04f};
         AdamKernels.update(p, g, m, v, 0.9, 0.999, 1e-8, 1.0, 0.0, 0.01, 1.0);
-        double mi = 0.9 * 0.1f + 0.1 * 0.2f;
-        double vi = 0.999 * 0.04f + 0.001 * 0.2f * 0.2f;
-        assertEquals((float) mi, m[0]);
-        assertEquals((float) vi, v[0]);
-        assertEquals((float) (0.5 - 0.01 * mi / (Math.sqrt(vi) + 1e-8)), p[0]);
+        float mi = 0.1f * 0.9f + 0.2f * 0.1f;
+        float vi = 0.04f * 0.999f + 0.2f * 0.001f * 0.2f;
+        assertEquals(mi, m[0]);
+        assertEquals(vi, v[0]);
+        assertEquals(0.5f - mi * 0.01f / ((float) Math.sqrt(vi) + 1e-8f), p[0]);
+        assertEquals(0.5 - 0.01 * 0.11 / (Math.sqrt(0.999 * 0.04 + 0.001 * 0.04) + 1e-8), p[0], 1e-7);
     }
 }
