@@ -32,6 +32,13 @@ public final class AdamKernels {
         KERNEL.update(p, g, m, v, b1, b2, eps, shrink, l2, step, rootC2);
     }
 
+    /** The loop's float32 coefficients: b1, 1 - b1, b2, 1 - b2, eps, shrink, l2, step, rootC2. */
+    static float[] coefficients(double b1, double b2, double eps, double shrink, double l2, double step,
+                                double rootC2) {
+        return new float[] {(float) b1, (float) (1.0 - b1), (float) b2, (float) (1.0 - b2), (float) eps,
+            (float) shrink, (float) l2, (float) step, (float) rootC2};
+    }
+
     /** The kernel in use (tests compare it with {@link Scalar}). */
     static Kernel kernel() {
         return KERNEL;
@@ -49,15 +56,16 @@ public final class AdamKernels {
 
         static void tail(float[] p, float[] g, float[] m, float[] v, int from, double b1, double b2, double eps,
                          double shrink, double l2, double step, double rootC2) {
-            float fb1 = (float) b1;
-            float fc1 = (float) (1.0 - b1);
-            float fb2 = (float) b2;
-            float fc2 = (float) (1.0 - b2);
-            float fe = (float) eps;
-            float fs = (float) shrink;
-            float fl2 = (float) l2;
-            float fst = (float) step;
-            float fr = (float) rootC2;
+            float[] k = coefficients(b1, b2, eps, shrink, l2, step, rootC2);
+            float fb1 = k[0];
+            float fc1 = k[1];
+            float fb2 = k[2];
+            float fc2 = k[3];
+            float fe = k[4];
+            float fs = k[5];
+            float fl2 = k[6];
+            float fst = k[7];
+            float fr = k[8];
             for (int i = from; i < p.length; i++) {
                 float pi = p[i];
                 float gi = g[i] + pi * fl2;

@@ -18,15 +18,16 @@ final class VectorAdamKernels implements AdamKernels.Kernel {
     @Override
     public void update(float[] p, float[] g, float[] m, float[] v, double b1, double b2, double eps, double shrink,
                        double l2, double step, double rootC2) {
-        float fb1 = (float) b1;
-        float fc1 = (float) (1.0 - b1);
-        float fb2 = (float) b2;
-        float fc2 = (float) (1.0 - b2);
-        float fe = (float) eps;
-        float fs = (float) shrink;
-        float fl2 = (float) l2;
-        float fst = (float) step;
-        float fr = (float) rootC2;
+        float[] k = AdamKernels.coefficients(b1, b2, eps, shrink, l2, step, rootC2);
+        float fb1 = k[0];
+        float fc1 = k[1];
+        float fb2 = k[2];
+        float fc2 = k[3];
+        float fe = k[4];
+        float fs = k[5];
+        float fl2 = k[6];
+        float fst = k[7];
+        float fr = k[8];
         int i = 0;
         for (; i <= p.length - FL; i += FL) {
             FloatVector pi = FloatVector.fromArray(FS, p, i);
