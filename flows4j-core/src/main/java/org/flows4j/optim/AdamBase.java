@@ -2,7 +2,6 @@ package org.flows4j.optim;
 
 import java.util.Map;
 import org.flows4j.nn.Parameter;
-import org.flows4j.tensor.AdamKernels;
 import org.flows4j.tensor.Tensor;
 
 /**
@@ -75,13 +74,24 @@ abstract class AdamBase extends Optimizer {
     }
 
     /**
-     * The update of the class comment on float32 arrays, each element computed in float32 as PyTorch
-     * does ({@link AdamKernels}). {@code step = lr / (1 - beta1^t)} and {@code rootC2 = sqrt(1 - beta2^t)}, so
+     * The update of the class comment on float32 arrays, each element computed in double and rounded
+     * once. {@code step = lr / (1 - beta1^t)} and {@code rootC2 = sqrt(1 - beta2^t)}, so
      * {@code sqrt(v / (1 - beta2^t)) = sqrt(v) / rootC2}.
      */
     private void updateFloat(float[] p, float[] g, float[] m, float[] v, double shrink, double l2, double step,
             double rootC2) {
-        AdamKernels.update(p, g, m, v, beta1, beta2, eps, shrink, l2, step, rootC2);
+        double b1 = beta1;
+        double b2 = beta2;
+        double e = eps;
+        for (int i = 0; i < p.length; i++) {
+            double pi = p[i];
+            double gi = g[i] + l2 * pi;
+            double mi = b1 * m[i] + (1.0 - b1) * gi;
+            double vi = b2 * v[i] + (1.0 - b2) * gi * gi;
+            m[i] = (float) mi;
+            v[i] = (float) vi;
+            p[i] = (float) (pi * shrink - step * mi / (Math.sqrt(vi) / rootC2 + e));
+        }
     }
 
     /** {@link #updateFloat} on float64 arrays. */
