@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.flows4j.data.Toys;
 import org.flows4j.io.FlowModel;
 import org.flows4j.tensor.Rng;
+import org.flows4j.train.TrainConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -51,6 +52,7 @@ final class DemoCommand implements Callable<Integer> {
         train.patience = 10;
         train.seed = 0;
         train.threads = threads;
+        train.shards = TrainConfig.DEFAULT_SHARDS;
         train.rows = 50_000;
         train.out = out.resolve("model.flow");
         FlowModel m = train.train(w);
