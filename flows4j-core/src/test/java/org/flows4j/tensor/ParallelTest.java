@@ -22,6 +22,11 @@ class ParallelTest {
     /** Row-wise softmax-like reduction: each row's result depends on a long floating-point sum. */
     private static double[] rowWork(int threads, double[] x, int rows, int cols) {
         Parallel.setThreads(threads);
+        return rowWork(x, rows, cols);
+    }
+
+    /** The row work on the current thread count. */
+    private static double[] rowWork(double[] x, int rows, int cols) {
         double[] out = new double[rows];
         Parallel.forRange(rows, BIG, (from, to) -> {
             for (int i = from; i < to; i++) {
@@ -137,17 +142,7 @@ class ParallelTest {
             int id = c;
             ts[c] = new Thread(() -> {
                 for (int r = 0; r < 25; r++) {
-                    double[] out = new double[rows];
-                    Parallel.forRange(rows, BIG, (from, to) -> {
-                        for (int i = from; i < to; i++) {
-                            double s = 0;
-                            for (int j = 0; j < cols; j++) {
-                                s += Math.exp(Math.sin(x[i * cols + j])) / (1 + j);
-                            }
-                            out[i] = s;
-                        }
-                    });
-                    got[id * 25 + r] = out;
+                    got[id * 25 + r] = rowWork(x, rows, cols);
                 }
             });
             ts[c].start();
