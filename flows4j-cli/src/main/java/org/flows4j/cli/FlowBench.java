@@ -112,22 +112,23 @@ final class FlowBench {
     private double trainStepsPerSecond(Flow flow, Tensor x) {
         flow.train(true);
         Adam adam = new Adam(flow.parameters(), 1e-3);
+        ShardedLoss loss = new ShardedLoss(shards);
         Warmup w = new Warmup(warmupNanos);
         for (int i = 0; i < WARMUP_STEPS || w.more(); i++) {
-            step(flow, adam, x);
+            step(loss, flow, adam, x);
         }
         long[] times = new long[trainSteps];
         for (int i = 0; i < trainSteps; i++) {
             long t0 = System.nanoTime();
-            step(flow, adam, x);
+            step(loss, flow, adam, x);
             times[i] = System.nanoTime() - t0;
         }
         return 1e9 / median(times);
     }
 
-    private void step(Flow flow, Adam adam, Tensor x) {
+    private static void step(ShardedLoss loss, Flow flow, Adam adam, Tensor x) {
         adam.zeroGrad();
-        ShardedLoss.meanNllBackward(flow, x, null, shards);
+        loss.meanNllBackward(flow, x, null);
         adam.step();
     }
 

@@ -70,7 +70,7 @@ public final class LinalgOps {
         Tensor wv = weight.value();
         Tensor bv = bias == null ? null : bias.value();
         checkLinear("linear", xv, wv, bv);
-        Tensor out = xv.zerosLike(xv.size(0), wv.size(0));
+        Tensor out = Tensor.scratch(xv.dtype(), xv.size(0), wv.size(0));
         MatMul.matmulInto(xv, false, wv, true, out, false, (from, to) -> biasAndActivation(out, bv, act, from, to));
         Variable[] inputs = bias == null ? new Variable[] {x, weight} : new Variable[] {x, weight, bias};
         return Variable.fromOp("linear", out, g -> {
@@ -179,7 +179,7 @@ public final class LinalgOps {
      * float32 ReLU takes a select ({@code y > 0 ? g : 0}) instead of a multiply through the enum.
      */
     private static Tensor activationGradient(Tensor g, Tensor y, Activation act) {
-        Tensor gz = g.zerosLike();
+        Tensor gz = Tensor.scratch(g.dtype(), g.shape());
         int len = g.numel();
         if (g.dtype() == DType.FLOAT32 && y.dtype() == DType.FLOAT32) {
             float[] gv = g.floatData();

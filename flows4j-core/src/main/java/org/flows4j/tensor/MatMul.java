@@ -73,7 +73,7 @@ public final class MatMul {
      */
     public static Tensor matmul(Tensor a, boolean transA, Tensor b, boolean transB) {
         Dims d = dims("matmul", a, transA, b, transB);
-        Tensor c = a.zerosLike(d.outShape());
+        Tensor c = Tensor.scratch(a.dtype(), d.outShape());
         run(a, transA, b, transB, c, false, null, d);
         return c;
     }

@@ -99,7 +99,18 @@ public final class Tensor {
     /** A tensor of zeros. */
     public static Tensor zeros(DType dtype, int... shape) {
         int n = Shape.numel(shape);
-        return dtype == DType.FLOAT32 ? wrap(new float[n], shape) : wrap(new double[n], shape);
+        return dtype == DType.FLOAT32 ? wrap(BufferPool.floats(n, true), shape) : wrap(BufferPool.doubles(n, true), shape);
+    }
+
+    /**
+     * A tensor of the given shape whose contents are unspecified, for a caller that writes every
+     * element before reading any: zeros when freshly allocated, stale values when the array comes
+     * from a {@link BufferPool} bound to this thread (which then skips the zero fill).
+     */
+    public static Tensor scratch(DType dtype, int... shape) {
+        int n = Shape.numel(shape);
+        return dtype == DType.FLOAT32 ? wrap(BufferPool.floats(n, false), shape)
+                : wrap(BufferPool.doubles(n, false), shape);
     }
 
     /** A tensor filled with {@code value}. */
@@ -265,7 +276,13 @@ public final class Tensor {
 
     /** A deep copy. */
     public Tensor copy() {
-        return f != null ? wrap(f.clone(), shape) : wrap(d.clone(), shape);
+        Tensor c = scratch(dtype, shape);
+        if (f != null) {
+            System.arraycopy(f, 0, c.f, 0, f.length);
+        } else {
+            System.arraycopy(d, 0, c.d, 0, d.length);
+        }
+        return c;
     }
 
     /** A copy of rows {@code [from, to)} along the first axis. */

@@ -7,6 +7,7 @@ import org.flows4j.autodiff.GradMode;
 import org.flows4j.autodiff.ReduceOps;
 import org.flows4j.autodiff.Variable;
 import org.flows4j.distribution.Distribution;
+import org.flows4j.tensor.BufferPool;
 import org.flows4j.tensor.Parallel;
 import org.flows4j.tensor.Tensor;
 
@@ -28,22 +29,64 @@ import org.flows4j.tensor.Tensor;
  * {@link org.flows4j.nn.Module#dependsOnBatch() depends on the batch} (batch normalization in
  * training, an ActNorm before its initialization) always runs as one shard, as do batches of fewer
  * than two rows per shard.
+ *
+ * <p>An instance keeps one {@link BufferPool} per shard, bound while that shard's graph is built and
+ * differentiated and reclaimed once its gradients have been added to the parameters: from the second
+ * step on, a step of fixed shapes allocates (almost) nothing. Consequently a module must not keep a
+ * tensor it creates during {@code logProb} beyond the call (copy it instead); the built-in modules
+ * keep none. Not thread-safe: one thread (a trainer's) uses an instance.
  */
 public final class ShardedLoss {
-    private ShardedLoss() {
-    }
+    private final int shards;
+    private final BufferPool[] pools;
 
     /**
-     * Computes {@code L = -mean log p(x | context)} over the rows of {@code x} in {@code shards} parts,
-     * adds {@code dL/dtheta} to the gradients of the model's parameters, and returns {@code L}.
+     * A loss computed in {@code shards} parts, reusing its buffers from step to step.
      *
-     * @param context the rows' context, or null
-     * @throws IllegalArgumentException when {@code shards < 1} or the context has a different row count
+     * @throws IllegalArgumentException when {@code shards < 1}
      */
-    public static double meanNllBackward(Distribution model, Tensor x, Tensor context, int shards) {
+    public ShardedLoss(int shards) {
         if (shards < 1) {
             throw new IllegalArgumentException("ShardedLoss: shards must be at least 1, got " + shards);
         }
+        this.shards = shards;
+        this.pools = new BufferPool[shards];
+        for (int s = 0; s < shards; s++) {
+            pools[s] = new BufferPool();
+        }
+    }
+
+    /** Arrays held by the shards' pools, handed out or free (for tests: constant from the second step on). */
+    int pooledArrays() {
+        int n = 0;
+        for (BufferPool pool : pools) {
+            n += pool.size();
+        }
+        return n;
+    }
+
+    /** The number of parts. */
+    public int shards() {
+        return shards;
+    }
+
+    /**
+     * One step's loss without buffer reuse across calls: {@code new ShardedLoss(shards).meanNllBackward(...)}.
+     *
+     * @throws IllegalArgumentException when {@code shards < 1} or the context has a different row count
+     */
+    public static double meanNllBackward(Distribution model, Tensor x, Tensor context, int shards) {
+        return new ShardedLoss(shards).meanNllBackward(model, x, context);
+    }
+
+    /**
+     * Computes {@code L = -mean log p(x | context)} over the rows of {@code x} in this loss's shards,
+     * adds {@code dL/dtheta} to the gradients of the model's parameters, and returns {@code L}.
+     *
+     * @param context the rows' context, or null
+     * @throws IllegalArgumentException when the context has a different row count
+     */
+    public double meanNllBackward(Distribution model, Tensor x, Tensor context) {
         int n = x.size(0);
         if (context != null && context.size(0) != n) {
             throw new IllegalArgumentException("ShardedLoss: context has " + context.size(0) + " rows, expected " + n);
@@ -59,23 +102,31 @@ public final class ShardedLoss {
         double[] values = new double[shards];
         @SuppressWarnings("unchecked")
         Map<Variable, Tensor>[] grads = new Map[shards];
-        Parallel.forRange(shards, Long.MAX_VALUE, (from, to) -> {
-            for (int s = from; s < to; s++) {
-                int r0 = (int) ((long) n * s / shards);
-                int r1 = (int) ((long) n * (s + 1) / shards);
-                grads[s] = new IdentityHashMap<>();
-                values[s] = shard(model, Rows.range(x, r0, r1), context == null ? null : Rows.range(context, r0, r1),
-                        n, grads[s]);
+        try {
+            Parallel.forRange(shards, Long.MAX_VALUE, (from, to) -> {
+                for (int s = from; s < to; s++) {
+                    int r0 = (int) ((long) n * s / shards);
+                    int r1 = (int) ((long) n * (s + 1) / shards);
+                    grads[s] = new IdentityHashMap<>();
+                    try (BufferPool.Binding b = pools[s].bind()) {
+                        values[s] = shard(model, Rows.range(x, r0, r1),
+                                context == null ? null : Rows.range(context, r0, r1), n, grads[s]);
+                    }
+                }
+            });
+            double loss = 0;
+            for (int s = 0; s < shards; s++) {
+                loss += values[s];
+                for (Map.Entry<Variable, Tensor> e : grads[s].entrySet()) {
+                    e.getKey().accumulateGrad(e.getValue());
+                }
             }
-        });
-        double loss = 0;
-        for (int s = 0; s < shards; s++) {
-            loss += values[s];
-            for (Map.Entry<Variable, Tensor> e : grads[s].entrySet()) {
-                e.getKey().accumulateGrad(e.getValue());
+            return loss;
+        } finally {
+            for (BufferPool pool : pools) {
+                pool.reclaim();
             }
         }
-        return loss;
     }
 
     private static double shard(Distribution model, Tensor x, Tensor context, int total, Map<Variable, Tensor> grads) {

@@ -75,6 +75,7 @@ public final class Trainer {
         }
         out.onStart(total, perEpoch);
         int[] order = new int[n];
+        ShardedLoss lossFn = new ShardedLoss(config.shards());
         boolean stoppedEarly = false;
         model.train(true);
         for (int epoch = run.epochsDone + 1; epoch <= config.epochs(); epoch++) {
@@ -90,7 +91,7 @@ public final class Trainer {
                 double lr = schedule.lr(run.steps);
                 opt.setLearningRate(lr);
                 opt.zeroGrad();
-                double loss = step(model, data, order, from, to, epoch, config.shards());
+                double loss = step(lossFn, model, data, order, from, to, epoch);
                 if (config.clipNorm() > 0) {
                     GradClip.clipGlobalNorm(model.parameters().values(), config.clipNorm());
                 }
@@ -130,10 +131,11 @@ public final class Trainer {
         return new TrainResult(run.history, bestEpoch, run.bestValNll, stoppedEarly, run.steps);
     }
 
-    private static double step(Distribution model, TrainData data, int[] order, int from, int to, int epoch, int shards) {
+    private static double step(ShardedLoss lossFn, Distribution model, TrainData data, int[] order, int from, int to,
+            int epoch) {
         Tensor x = Rows.gather(data.train(), order, from, to);
         Tensor c = data.trainContext() == null ? null : Rows.gather(data.trainContext(), order, from, to);
-        double value = ShardedLoss.meanNllBackward(model, x, c, shards);
+        double value = lossFn.meanNllBackward(model, x, c);
         if (!Double.isFinite(value)) {
             throw new IllegalStateException("Trainer: the loss became " + value + " in epoch " + epoch
                     + "; lower the learning rate or standardize the data");
