@@ -1,6 +1,8 @@
 package org.flows4j.tensor;
 
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -11,8 +13,13 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Chunks split output rows only, so every output element is computed by the same sequence of
  * floating-point operations whatever the thread count: results are bit-identical for 1 or N
- * threads. A kernel called from inside a chunk runs serially (no nested splitting, no deadlock), and
- * so does a kernel called while another thread's kernel holds the workers.
+ * threads. A kernel called from inside a chunk splits only if another thread of the pool is idle:
+ * it offers its upper half as a help job, which a thread that has finished its own chunk (the caller
+ * waiting for the workers, or an idle worker) may take; if none has taken it by the time the offering
+ * thread is done with its lower half, it runs the upper half itself. So when the chunks of a call take
+ * unequal times (as training shards do on cores of unequal speed), the thread that finishes first
+ * helps with the large kernels of the others. A kernel called while another thread's call holds the
+ * workers runs serially.
  *
  * <p>A training step calls hundreds of kernels of a few tens of microseconds each, so handing a chunk
  * to a worker must cost far less than that. The workers are plain daemon threads that own one job
@@ -99,33 +106,137 @@ public final class Parallel {
      */
     public static void forRange(int n, long work, RangeBody body) {
         int t = threads;
-        if (t == 1 || n < 2 || work < (1L << 15) || Thread.currentThread() instanceof Worker) {
+        if (t == 1 || n < 2 || work < (1L << 15)) {
             body.run(0, n);
             return;
         }
+        Thread self = Thread.currentThread();
+        if (self instanceof Worker) {
+            ((Worker) self).team.split(n, body);
+            return;
+        }
         Team workers = team(t);
+        if (workers.owner == self) {
+            workers.split(n, body);
+            return;
+        }
         if (workers.size() != t - 1 || !workers.busy.compareAndSet(false, true)) {
             body.run(0, n);
             return;
         }
+        workers.owner = self;
         try {
             workers.run(n, Math.min(t, n), body);
         } finally {
+            workers.owner = null;
             workers.busy.set(false);
+        }
+    }
+
+    /**
+     * The upper half of a nested call, offered to an idle thread of the team. {@code state} goes from
+     * OFFERED to TAKEN (a helper) or to CANCELLED (the offering thread, which then runs it); a helper
+     * sets DONE after the body, whose writes it publishes with that volatile write.
+     */
+    private static final class HelpJob {
+        static final int OFFERED = 0;
+        static final int TAKEN = 1;
+        static final int CANCELLED = 2;
+        static final int DONE = 3;
+
+        final RangeBody body;
+        final int from;
+        final int to;
+        final AtomicInteger state = new AtomicInteger(OFFERED);
+        Throwable error;
+
+        HelpJob(RangeBody body, int from, int to) {
+            this.body = body;
+            this.from = from;
+            this.to = to;
+        }
+
+        /** Runs the job if no one has claimed it yet (clearing {@code slot}); returns whether this thread ran it. */
+        boolean tryHelp(AtomicReference<HelpJob> slot) {
+            if (!state.compareAndSet(OFFERED, TAKEN)) {
+                return false;
+            }
+            slot.compareAndSet(this, null);
+            try {
+                body.run(from, to);
+            } catch (Throwable e) {
+                error = e;
+            }
+            state.set(DONE);
+            return true;
         }
     }
 
     /** The worker threads of one pool size, and the flag that gives one caller at a time their use. */
     private static final class Team {
         final AtomicBoolean busy = new AtomicBoolean();
+        /** The thread whose call holds the workers, or null. */
+        volatile Thread owner;
+        /** The offered half of a nested call, or null; see {@link HelpJob}. */
+        final AtomicReference<HelpJob> help = new AtomicReference<>();
         private final Worker[] workers;
 
         Team(int size) {
             workers = new Worker[size];
             for (int i = 0; i < size; i++) {
-                workers[i] = new Worker("flows4j-kernel-" + (i + 1));
+                workers[i] = new Worker("flows4j-kernel-" + (i + 1), this);
                 workers[i].start();
             }
+        }
+
+        /**
+         * A call from inside a chunk of this team's current call: offers {@code [n/2, n)} to an idle
+         * thread and runs {@code [0, n/2)}, then the offered half too unless a helper took it (then it
+         * waits for the helper). Only one half is on offer at a time; when the slot is taken, or no
+         * thread is idle, the call runs serially.
+         */
+        void split(int n, RangeBody body) {
+            if (owner == null) {
+                body.run(0, n);
+                return;
+            }
+            int mid = n / 2;
+            HelpJob job = new HelpJob(body, mid, n);
+            if (!help.compareAndSet(null, job)) {
+                body.run(0, n);
+                return;
+            }
+            for (Worker w : workers) {
+                if (w.parked) {
+                    LockSupport.unpark(w);
+                }
+            }
+            Throwable first = null;
+            try {
+                body.run(0, mid);
+            } catch (RuntimeException | Error e) {
+                first = e;
+            }
+            help.compareAndSet(job, null);
+            if (job.state.compareAndSet(HelpJob.OFFERED, HelpJob.CANCELLED)) {
+                if (first == null) {
+                    body.run(mid, n);
+                }
+            } else {
+                while (job.state.get() != HelpJob.DONE) {
+                    Thread.onSpinWait();
+                }
+                if (first == null) {
+                    first = job.error;
+                }
+            }
+            rethrow(first);
+        }
+
+        /** Runs the offered help job, if there is one and no one else has claimed it; returns whether it did. */
+        boolean helpOnce() {
+            HelpJob job = help.get();
+            return job != null && job.tryHelp(help);
         }
 
         int size() {
@@ -148,6 +259,10 @@ public final class Parallel {
                     first = e;
                 }
             }
+            rethrow(first);
+        }
+
+        private static void rethrow(Throwable first) {
             if (first instanceof RuntimeException) {
                 throw (RuntimeException) first;
             }
@@ -174,6 +289,7 @@ public final class Parallel {
      * other's writes.
      */
     private static final class Worker extends Thread {
+        final Team team;
         private volatile long posted;
         private volatile long done;
         private volatile boolean parked;
@@ -183,8 +299,9 @@ public final class Parallel {
         private int to;
         private Throwable error;
 
-        Worker(String name) {
+        Worker(String name, Team team) {
             super(name);
+            this.team = team;
             setDaemon(true);
         }
 
@@ -203,6 +320,7 @@ public final class Parallel {
             long target = posted;
             int spins = 0;
             while (done != target) {
+                team.helpOnce();
                 if (++spins < WAIT_SPINS) {
                     Thread.onSpinWait();
                 } else {
@@ -226,8 +344,11 @@ public final class Parallel {
                 long deadline = System.nanoTime() + SPIN_MICROS * 1000;
                 int spins = 0;
                 while (posted == seen && !stopping) {
+                    if (team.helpOnce()) {
+                        deadline = System.nanoTime() + SPIN_MICROS * 1000;
+                    }
                     Thread.onSpinWait();
-                    if ((++spins & 63) == 0 && System.nanoTime() > deadline) {
+                    if ((++spins & 63) == 0 && team.owner == null && System.nanoTime() > deadline) {
                         parked = true;
                         if (posted == seen && !stopping) {
                             LockSupport.park(this);

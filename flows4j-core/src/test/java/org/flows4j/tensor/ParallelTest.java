@@ -2,10 +2,13 @@ package org.flows4j.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -114,16 +117,71 @@ class ParallelTest {
         assertEquals("error in worker", err.getMessage());
     }
 
-    @Test
-    void nestedCallsInsideAWorkerRunSerially() {
+    /**
+     * Outer call of two chunks: chunk 1 returns at once, chunk {@code nestedChunk} makes a nested call
+     * over 1000 indices whose lower half waits (up to 10 s) until the upper half has started, so the
+     * idle thread must take the offered half. Returns the thread that ran each index of the nested call.
+     */
+    private static Thread[] nestedCallHelpedByTheIdleThread(int nestedChunk) {
         Parallel.setThreads(2);
-        int[] inner = new int[2];
+        Thread[] ranBy = new Thread[1000];
+        AtomicBoolean upperStarted = new AtomicBoolean();
         Parallel.forRange(2, BIG, (from, to) -> {
-            AtomicInteger chunks = new AtomicInteger();
-            Parallel.forRange(10, BIG, (f, t) -> chunks.incrementAndGet());
-            inner[from] = chunks.get();
+            if (from != nestedChunk) {
+                return;
+            }
+            Parallel.forRange(ranBy.length, BIG, (f, t) -> {
+                if (f > 0) {
+                    upperStarted.set(true);
+                } else {
+                    long deadline = System.nanoTime() + 10_000_000_000L;
+                    while (!upperStarted.get() && System.nanoTime() < deadline) {
+                        Thread.onSpinWait();
+                    }
+                }
+                for (int i = f; i < t; i++) {
+                    assertNull(ranBy[i], "index " + i + " ran twice");
+                    ranBy[i] = Thread.currentThread();
+                }
+            });
         });
-        assertEquals(1, inner[1], "the worker's nested call should run as one chunk");
+        return ranBy;
+    }
+
+    @Test
+    void aNestedCallInTheCallersChunkIsSharedWithTheIdleWorker() {
+        Thread[] ranBy = nestedCallHelpedByTheIdleThread(0);
+        Thread caller = Thread.currentThread();
+        for (int i = 0; i < ranBy.length; i++) {
+            assertEquals(i < 500 ? caller : ranBy[500], ranBy[i], "index " + i);
+        }
+        assertNotEquals(caller, ranBy[500], "the idle worker did not take the upper half");
+    }
+
+    @Test
+    void aNestedCallInAWorkersChunkIsSharedWithTheWaitingCaller() {
+        Thread[] ranBy = nestedCallHelpedByTheIdleThread(1);
+        Thread caller = Thread.currentThread();
+        for (int i = 0; i < ranBy.length; i++) {
+            assertEquals(i < 500 ? ranBy[0] : caller, ranBy[i], "index " + i);
+        }
+        assertNotEquals(caller, ranBy[0], "the worker's chunk ran on the caller");
+    }
+
+    @Test
+    void anExceptionInAHelpedHalfPropagatesToTheCaller() {
+        Parallel.setThreads(2);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Parallel.forRange(2, BIG,
+                (from, to) -> {
+                    if (from == 0) {
+                        Parallel.forRange(100, BIG, (f, t) -> {
+                            if (f > 0) {
+                                throw new IllegalStateException("boom in nested half " + f);
+                            }
+                        });
+                    }
+                }));
+        assertEquals("boom in nested half 50", e.getMessage());
     }
 
     @Test
