@@ -31,7 +31,12 @@ final class GemmDriver {
      * instead of one 1-element write per row at a stride of {@code kc}, which stalls on 4K aliasing.
      */
     static final int TRANSPOSE_BLOCK = 8;
-    /** A float32 product with fewer columns than a tile and at least this many rows is computed transposed. */
+    /**
+     * A float32 product with fewer columns than a tile, at least this many rows and a transposed A is
+     * computed transposed. With a plain A the transposed product would have to pack all of A (as a
+     * transposed B): the forward pass of a flow's output layer ({@code [512, 128] x [128, 8]}) spent
+     * more time packing than multiplying, while the plain path wastes lanes on a small product only.
+     */
     static final int NARROW_MIN_ROWS = 64;
 
     private static final ThreadLocal<float[]> FLOAT_BUFFER = ThreadLocal.withInitial(() -> new float[0]);
@@ -61,7 +66,7 @@ final class GemmDriver {
         if (batch == 0 || n == 0) {
             return;
         }
-        if (batch == 1 && m < kern.floatNr() && n >= NARROW_MIN_ROWS) {
+        if (batch == 1 && m < kern.floatNr() && n >= NARROW_MIN_ROWS && transA) {
             narrow(kern, transA, transB, n, k, m, a, aOff, b, bOff, c, cOff, accumulate, epilogue);
             return;
         }
