@@ -18,12 +18,21 @@ class BinaryKernelsTest {
         {{4, 1}, {1, 6}},
         {{3, 4}, {}},
         {{0, 3}, {3}},
+        {{3, 301}, {3, 301}},
+        {{3, 301}, {301}},
     };
+
+    /** Values whose float32 results overflow, underflow to subnormals or zero, or are NaN or infinite. */
+    private static final double[] SPECIAL = {Float.MAX_VALUE, -Float.MAX_VALUE, 3e38, Float.MIN_VALUE, 1e-30, -1e-25,
+        Float.MIN_NORMAL, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 1e20, 1e-20, 7.0};
 
     private static Tensor random(Rng rng, DType dtype, int[] shape) {
         Tensor t = Tensor.randn(rng, dtype, shape);
         for (int i = 0; i < t.numel(); i += 5) {
             t.set(i, i % 10 == 0 ? 0.0 : -0.0);
+        }
+        for (int i = 2; i < t.numel(); i += 3) {
+            t.set(i, SPECIAL[rng.nextInt(SPECIAL.length)] * (i % 2 == 0 ? 1 : -1));
         }
         return t;
     }
