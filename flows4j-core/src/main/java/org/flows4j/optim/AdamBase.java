@@ -34,8 +34,9 @@ abstract class AdamBase extends Optimizer {
             throw new IllegalArgumentException(kind + ": beta1 and beta2 must be in [0, 1), got " + beta1 + ", "
                     + beta2);
         }
-        if (!(eps > 0) || Double.isInfinite(eps)) {
-            throw new IllegalArgumentException(kind + ": eps must be finite and > 0, got " + eps);
+        if (!(eps > 0) || Double.isInfinite(eps) || (float) eps == 0f) {
+            throw new IllegalArgumentException(kind + ": eps must be finite and > 0 (at least 1.4e-45, the smallest "
+                    + "float32), got " + eps);
         }
         if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
             throw new IllegalArgumentException(kind + ": weightDecay must be finite and >= 0, got " + weightDecay);
@@ -77,6 +78,8 @@ abstract class AdamBase extends Optimizer {
      * The update of the class comment on float32 arrays in float32 arithmetic, as the reference
      * libraries do: {@code step = lr / (1 - beta1^t)} and {@code rootC2 = sqrt(1 - beta2^t)} (so
      * {@code sqrt(v / (1 - beta2^t)) = sqrt(v) / rootC2}), every coefficient rounded to float once.
+     * As in any float32 optimizer, a decoupled decay {@code lr * weightDecay} below about 3e-8 (half the
+     * float spacing below 1) rounds {@code 1 - lr * weightDecay} to 1 and has no effect.
      * Each element is the same chain of separately rounded float operations, which the JIT runs 16
      * lanes at a time; in float64 arithmetic the divisions and square roots made this loop a sixth
      * of a training step.

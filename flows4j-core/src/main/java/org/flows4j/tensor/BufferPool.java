@@ -15,7 +15,10 @@ import java.util.Map;
  *
  * <p>The contract: no tensor created while the pool is bound may be used after {@code reclaim()},
  * because its storage will be handed out again. The owner of the computation must copy out what
- * it keeps (a loss value, gradients) before reclaiming. A step that allocates the same shapes every
+ * it keeps (a loss value, gradients) before reclaiming. Only {@link Tensor#zeros} (and what is built
+ * on it) and {@link Tensor#scratch} draw from the pool; {@link Tensor#copy()} always allocates, so a
+ * copy is safe to keep. Pools do not shrink: each new shape adds its arrays once (a trainer's last,
+ * shorter batch of an epoch adds a second set). A step that allocates the same shapes every
  * time reaches a fixed set of arrays after its first run: no allocation, no zeroing of fresh memory
  * (whose page and cache misses cost more than the fill of a recently used array), and no garbage.
  *

@@ -216,18 +216,22 @@ public final class Parallel {
                 body.run(0, mid);
             } catch (RuntimeException | Error e) {
                 first = e;
-            }
-            help.compareAndSet(job, null);
-            if (job.state.compareAndSet(HelpJob.OFFERED, HelpJob.CANCELLED)) {
-                if (first == null) {
+            } finally {
+                help.compareAndSet(job, null);
+                if (!job.state.compareAndSet(HelpJob.OFFERED, HelpJob.CANCELLED)) {
+                    int spins = 0;
+                    while (job.state.get() != HelpJob.DONE) {
+                        if (++spins < WAIT_SPINS) {
+                            Thread.onSpinWait();
+                        } else {
+                            Thread.yield();
+                        }
+                    }
+                    if (first == null) {
+                        first = job.error;
+                    }
+                } else if (first == null) {
                     body.run(mid, n);
-                }
-            } else {
-                while (job.state.get() != HelpJob.DONE) {
-                    Thread.onSpinWait();
-                }
-                if (first == null) {
-                    first = job.error;
                 }
             }
             rethrow(first);
@@ -350,7 +354,7 @@ public final class Parallel {
                     Thread.onSpinWait();
                     if ((++spins & 63) == 0 && team.owner == null && System.nanoTime() > deadline) {
                         parked = true;
-                        if (posted == seen && !stopping) {
+                        if (posted == seen && !stopping && team.help.get() == null) {
                             LockSupport.park(this);
                         }
                         parked = false;

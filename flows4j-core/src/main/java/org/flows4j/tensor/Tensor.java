@@ -276,13 +276,7 @@ public final class Tensor {
 
     /** A deep copy. */
     public Tensor copy() {
-        Tensor c = scratch(dtype, shape);
-        if (f != null) {
-            System.arraycopy(f, 0, c.f, 0, f.length);
-        } else {
-            System.arraycopy(d, 0, c.d, 0, d.length);
-        }
-        return c;
+        return f != null ? wrap(f.clone(), shape) : wrap(d.clone(), shape);
     }
 
     /** A copy of rows {@code [from, to)} along the first axis. */

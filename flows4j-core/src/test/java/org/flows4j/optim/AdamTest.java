@@ -112,6 +112,8 @@ class AdamTest {
         assertThrows(IllegalArgumentException.class, () -> new Adam(Quadratic.named(p), 0.1, 1.0, 0.999, EPS, 0));
         assertThrows(IllegalArgumentException.class, () -> new Adam(Quadratic.named(p), 0.1, 0.9, -0.1, EPS, 0));
         assertThrows(IllegalArgumentException.class, () -> new AdamW(Quadratic.named(p), 0.1, 0.9, 0.999, 0.0, 0));
+        // 1e-50 is positive in float64 but 0 in float32, where 0 / (0 + eps) would be NaN
+        assertThrows(IllegalArgumentException.class, () -> new Adam(Quadratic.named(p), 0.1, 0.9, 0.999, 1e-50, 0));
         assertThrows(IllegalArgumentException.class, () -> new AdamW(Quadratic.named(p), 0.1, 0.9, 0.999, EPS, -1));
     }
 }
