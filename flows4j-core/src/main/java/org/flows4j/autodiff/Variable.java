@@ -140,7 +140,9 @@ public final class Variable {
     /**
      * Backward pass with an explicit seed that adds the gradients of the leaves reached into
      * {@code leafGradients} (a copy on the first arrival, then in place) instead of into the leaves'
-     * {@link #grad()}, and releases the graph. Passes on different threads over graphs that share
+     * {@link #grad()}, and releases the graph. The copies are {@link Tensor#scratchCopy() scratch
+     * copies}: under a bound {@link org.flows4j.tensor.BufferPool} they are pool storage, to be merged
+     * before the pool is reclaimed. Passes on different threads over graphs that share
      * parameters then write nothing in common; {@link #accumulateGrad} merges the results afterwards.
      */
     public void backwardInto(Tensor seed, Map<Variable, Tensor> leafGradients) {
@@ -183,7 +185,7 @@ public final class Variable {
                 } else {
                     Tensor sum = leafGradients.get(v);
                     if (sum == null) {
-                        leafGradients.put(v, g.copy());
+                        leafGradients.put(v, g.scratchCopy());
                     } else {
                         sum.addInPlace(g, 1.0);
                     }

@@ -18,8 +18,9 @@ import java.util.concurrent.locks.LockSupport;
  * waiting for the workers, or an idle worker) may take; if none has taken it by the time the offering
  * thread is done with its lower half, it runs the upper half itself. So when the chunks of a call take
  * unequal times (as training shards do on cores of unequal speed), the thread that finishes first
- * helps with the large kernels of the others. A kernel called while another thread's call holds the
- * workers runs serially.
+ * helps with the large kernels of the others. A worker given a chunk of a call keeps spinning (does not
+ * park) until that call ends, so that it is awake to help; others park as usual, and an offer wakes one
+ * parked worker. A kernel called while another thread's call holds the workers runs serially.
  *
  * <p>A training step calls hundreds of kernels of a few tens of microseconds each, so handing a chunk
  * to a worker must cost far less than that. The workers are plain daemon threads that own one job
@@ -177,6 +178,8 @@ public final class Parallel {
         final AtomicBoolean busy = new AtomicBoolean();
         /** The thread whose call holds the workers, or null. */
         volatile Thread owner;
+        /** Calls run so far; a worker given a chunk of the current one stays awake until it ends. */
+        volatile long calls;
         /** The offered half of a nested call, or null; see {@link HelpJob}. */
         final AtomicReference<HelpJob> help = new AtomicReference<>();
         private final Worker[] workers;
@@ -209,6 +212,7 @@ public final class Parallel {
             for (Worker w : workers) {
                 if (w.parked) {
                     LockSupport.unpark(w);
+                    break;
                 }
             }
             Throwable first = null;
@@ -248,7 +252,9 @@ public final class Parallel {
         }
 
         void run(int n, int chunks, RangeBody body) {
+            long call = ++calls;
             for (int c = 1; c < chunks; c++) {
+                workers[c - 1].call = call;
                 workers[c - 1].post(body, (int) ((long) n * c / chunks), (int) ((long) n * (c + 1) / chunks));
             }
             Throwable first = null;
@@ -294,6 +300,8 @@ public final class Parallel {
      */
     private static final class Worker extends Thread {
         final Team team;
+        /** The team call of this worker's latest chunk (written before {@code posted}). */
+        long call;
         private volatile long posted;
         private volatile long done;
         private volatile boolean parked;
@@ -352,7 +360,8 @@ public final class Parallel {
                         deadline = System.nanoTime() + SPIN_MICROS * 1000;
                     }
                     Thread.onSpinWait();
-                    if ((++spins & 63) == 0 && team.owner == null && System.nanoTime() > deadline) {
+                    if ((++spins & 63) == 0 && (team.owner == null || call != team.calls)
+                            && System.nanoTime() > deadline) {
                         parked = true;
                         if (posted == seen && !stopping && team.help.get() == null) {
                             LockSupport.park(this);

@@ -279,6 +279,21 @@ public final class Tensor {
         return f != null ? wrap(f.clone(), shape) : wrap(d.clone(), shape);
     }
 
+    /**
+     * A copy in {@link #scratch} storage: from the {@link BufferPool} bound to this thread when there is
+     * one (then valid only until that pool's {@code reclaim()}), otherwise a fresh array. For the
+     * engine's temporaries, such as the gradients a training shard collects before they are merged.
+     */
+    public Tensor scratchCopy() {
+        Tensor c = scratch(dtype, shape);
+        if (f != null) {
+            System.arraycopy(f, 0, c.f, 0, f.length);
+        } else {
+            System.arraycopy(d, 0, c.d, 0, d.length);
+        }
+        return c;
+    }
+
     /** A copy of rows {@code [from, to)} along the first axis. */
     public Tensor rows(int from, int to) {
         if (rank() < 1 || from < 0 || to < from || to > shape[0]) {

@@ -69,6 +69,10 @@ class BufferPoolTest {
         assertEquals(2, outer.size());
     }
 
+    private static Object storage(Tensor t) {
+        return t.dtype() == DType.FLOAT32 ? t.floatData() : t.doubleData();
+    }
+
     @Test
     void productsIntoStaleScratchEqualProductsIntoFreshArrays() {
         Rng rng = new Rng(3);
@@ -89,6 +93,11 @@ class BufferPoolTest {
                 Tensor copy = a.copy();
                 assertArrayEquals(a.toDoubleArray(), copy.toDoubleArray());
                 assertEquals(2, pool.size(), "a copy must be fresh storage, never a pool array");
+                Tensor stale = Tensor.full(dtype, Double.NaN, 96, 40);
+                pool.reclaim();
+                Tensor scratchCopy = a.scratchCopy();
+                assertArrayEquals(a.toDoubleArray(), scratchCopy.toDoubleArray());
+                assertSame(storage(stale), storage(scratchCopy), "a scratch copy reuses the pool's array");
             }
         }
     }
