@@ -47,6 +47,11 @@ public final class Parallel {
 
     private static volatile int threads = initialThreads();
     private static volatile Team team;
+    /**
+     * The team whose call the current (non-worker) thread is running, if any. Looked up before
+     * {@link #team(int)}, whose lock {@link #setThreads} holds while it waits for that very call to end.
+     */
+    private static final ThreadLocal<Team> HELD = new ThreadLocal<>();
 
     private Parallel() {
     }
@@ -116,19 +121,22 @@ public final class Parallel {
             ((Worker) self).team.split(n, body);
             return;
         }
-        Team workers = team(t);
-        if (workers.owner == self) {
-            workers.split(n, body);
+        Team held = HELD.get();
+        if (held != null) {
+            held.split(n, body);
             return;
         }
+        Team workers = team(t);
         if (workers.size() != t - 1 || !workers.busy.compareAndSet(false, true)) {
             body.run(0, n);
             return;
         }
         workers.owner = self;
+        HELD.set(workers);
         try {
             workers.run(n, Math.min(t, n), body);
         } finally {
+            HELD.remove();
             workers.owner = null;
             workers.busy.set(false);
         }

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -182,6 +184,34 @@ class ParallelTest {
                     }
                 }));
         assertEquals("boom in nested half 50", e.getMessage());
+    }
+
+    @Test
+    void changingTheThreadCountDuringACallDoesNotBlockItsNestedCalls() {
+        // setThreads holds the class lock while it waits for the running call to end; a nested call
+        // of that call must not need the lock.
+        Parallel.setThreads(2);
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+            Thread[] changer = new Thread[1];
+            AtomicInteger covered = new AtomicInteger();
+            Parallel.forRange(2, BIG, (from, to) -> {
+                if (from != 0) {
+                    return;
+                }
+                changer[0] = new Thread(() -> Parallel.setThreads(3));
+                changer[0].setDaemon(true);
+                changer[0].start();
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                Parallel.forRange(100, BIG, (f, t) -> covered.addAndGet(t - f));
+            });
+            changer[0].join();
+            assertEquals(100, covered.get());
+            assertEquals(3, Parallel.threads());
+        });
     }
 
     @Test
