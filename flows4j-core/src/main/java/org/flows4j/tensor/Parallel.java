@@ -181,6 +181,15 @@ public final class Parallel {
         }
     }
 
+    /** One wait of a thread polling for another's result: spin for {@link #WAIT_SPINS} polls, then yield the core. */
+    private static void backOff(int spins) {
+        if (spins < WAIT_SPINS) {
+            Thread.onSpinWait();
+        } else {
+            Thread.yield();
+        }
+    }
+
     /** The worker threads of one pool size, and the flag that gives one caller at a time their use. */
     private static final class Team {
         final AtomicBoolean busy = new AtomicBoolean();
@@ -231,13 +240,8 @@ public final class Parallel {
             } finally {
                 help.compareAndSet(job, null);
                 if (!job.state.compareAndSet(HelpJob.OFFERED, HelpJob.CANCELLED)) {
-                    int spins = 0;
-                    while (job.state.get() != HelpJob.DONE) {
-                        if (++spins < WAIT_SPINS) {
-                            Thread.onSpinWait();
-                        } else {
-                            Thread.yield();
-                        }
+                    for (int spins = 1; job.state.get() != HelpJob.DONE; spins++) {
+                        backOff(spins);
                     }
                     if (first == null) {
                         first = job.error;
@@ -338,14 +342,9 @@ public final class Parallel {
 
         Throwable await() {
             long target = posted;
-            int spins = 0;
-            while (done != target) {
+            for (int spins = 1; done != target; spins++) {
                 team.helpOnce();
-                if (++spins < WAIT_SPINS) {
-                    Thread.onSpinWait();
-                } else {
-                    Thread.yield();
-                }
+                backOff(spins);
             }
             Throwable e = error;
             body = null;
