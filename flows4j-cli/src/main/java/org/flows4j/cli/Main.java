@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 @Command(name = "flows4j", mixinStandardHelpOptions = true, version = "flows4j 0.1.0-SNAPSHOT",
         description = "Normalizing flows for the JVM: train, evaluate and sample density models.",
         subcommands = {TrainCommand.class, EvalCommand.class, ScoreCommand.class, SampleCommand.class,
-            PlotCommand.class, CheckCommand.class, BenchCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+            PlotCommand.class, CheckCommand.class, BenchCommand.class, DemoCommand.class, DataCommand.class,
+            FitBenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     /** Exit code for bad input. */
     public static final int BAD_INPUT = 2;

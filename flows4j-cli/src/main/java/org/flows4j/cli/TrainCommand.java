@@ -81,6 +81,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "5e-3", description = "Peak learning rate, cosine decay (default: ${DEFAULT-VALUE}).")
     double lr;
 
+    @Option(names = "--schedule", defaultValue = "cosine", description = "Learning-rate schedule: cosine (decay to 0 "
+            + "over the run) or constant (default: ${DEFAULT-VALUE}).")
+    String schedule;
+
+    @Option(names = "--clip", defaultValue = "5", description = "Global gradient-norm bound; 0 turns clipping off "
+            + "(default: ${DEFAULT-VALUE}).")
+    double clip;
+
     @Option(names = "--weight-decay", defaultValue = "0", description = "AdamW weight decay; 0 uses Adam (default).")
     double weightDecay;
 
@@ -136,6 +144,9 @@ final class TrainCommand implements Callable<Integer> {
                     + valFraction + " and " + testFraction);
         }
         Options.requirePositive("--rows", rows);
+        if (!schedule.equals("cosine") && !schedule.equals("constant")) {
+            throw new IllegalArgumentException("--schedule: expected cosine or constant, got '" + schedule + "'");
+        }
         Dataset d = DataLoader.load(data, columns, contextColumns, rows, seed);
         int features = d.features();
         int contextFeatures = d.contextColumns().size();
@@ -162,7 +173,7 @@ final class TrainCommand implements Callable<Integer> {
         int perEpoch = (split.train().length + batch - 1) / Math.max(1, batch);
         int e = epochs > 0 ? epochs : Math.max(5, Math.min(300, (3000 + perEpoch - 1) / perEpoch));
         TrainConfig cfg = TrainConfig.defaults().withEpochs(e).withBatchSize(batch).withLearningRate(lr)
-                .withWeightDecay(weightDecay).withPatience(split.validation().length == 0 ? 0 : patience).withSeed(seed).withShards(shards);
+                .withWeightDecay(weightDecay).withClipNorm(clip).withSchedule(schedule.equals("cosine"), 0).withPatience(split.validation().length == 0 ? 0 : patience).withSeed(seed).withShards(shards);
         w.printf(Locale.ROOT, "training %s on %s: %d train / %d validation / %d test rows, %d features%s, %d parameters%n",
                 fs, data, split.train().length, split.validation().length, split.test().length, features,
                 contextFeatures > 0 ? " + " + contextFeatures + " context" : "", model.flow().numParameters());

@@ -1,0 +1,86 @@
+package org.flows4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.flows4j.data.CsvReader;
+import org.flows4j.data.Fmnist49;
+import org.flows4j.data.Table;
+import org.flows4j.io.FlowModel;
+import org.flows4j.io.ModelFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code flows4j data fmnist49} writes the two tables of the recipe, and {@code flows4j fit-bench} trains on
+ * one and prints, per flow, a JSON line whose test NLL is the mean of the model's own log-densities of the
+ * test file; bad input gets one line and exit code 2.
+ */
+class FitBenchCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void dataWritesTheFmnist49TablesAndFitBenchScoresTheTestFile() throws IOException {
+        CliEndToEndTest.Run d = CliEndToEndTest.run("data", "fmnist49", "--out", dir.toString());
+        assertEquals(0, d.code(), d.err());
+        Path trainCsv = dir.resolve("fmnist49-train.csv");
+        Path testCsv = dir.resolve("fmnist49-test.csv");
+        List<String> lines = Files.readAllLines(testCsv);
+        assertEquals(Fmnist49.TEST_ROWS + 1, lines.size());
+        assertEquals(Fmnist49.COLUMNS, lines.get(0).split(",").length);
+        assertEquals(Fmnist49.TRAIN_ROWS + 1, Files.readAllLines(trainCsv).size());
+        assertTrue(Files.list(dir).noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temporary file left");
+
+        Path small = dir.resolve("small-train.csv");
+        Files.write(small, Files.readAllLines(trainCsv).subList(0, 801));
+        Path smallTest = dir.resolve("small-test.csv");
+        Files.write(smallTest, lines.subList(0, 301));
+        Path models = dir.resolve("models");
+        CliEndToEndTest.Run r = CliEndToEndTest.run("fit-bench", "--train", small.toString(), "--test",
+                smallTest.toString(), "--flows", "maf,nsf", "--epochs", "2", "--hidden", "16,16", "--layers", "2",
+                "--threads", "1", "--models", models.toString());
+        assertEquals(0, r.code(), r.err());
+        String[] out = r.out().trim().split("\n");
+        assertEquals(2, out.length, r.out());
+        Table test = new CsvReader().read(smallTest);
+        for (int i = 0; i < 2; i++) {
+            JsonNode j = new ObjectMapper().readTree(out[i]);
+            String flow = j.get("flow").asText();
+            assertEquals(i == 0 ? "maf" : "nsf", flow);
+            FlowModel m = ModelFile.load(models.resolve(flow + ".flow"));
+            double[] lp = m.logProb(test.rows(), null);
+            double mean = 0;
+            for (double v : lp) {
+                mean -= v / lp.length;
+            }
+            assertEquals(mean, j.get("test_nll").asDouble(), 1e-9 * Math.max(1, Math.abs(mean)));
+            assertEquals(300, j.get("test_rows").asInt());
+            assertTrue(j.get("test_nll_stderr").asDouble() > 0);
+            assertEquals(720, m.summary().trainRows(), "90% of 800 rows train, 10% validate");
+            assertEquals(2, j.get("epochs").asInt());
+        }
+    }
+
+    @Test
+    void anUnknownDataSetIsOneLineAndExitCodeTwo() {
+        CliEndToEndTest.Run r = CliEndToEndTest.run("data", "mnist", "--out", dir.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("expected the data set fmnist49, got 'mnist'"), r.err());
+        assertEquals(1, r.err().trim().split("\n").length, r.err());
+    }
+
+    @Test
+    void trainRejectsAnUnknownSchedule() {
+        CliEndToEndTest.Run r = CliEndToEndTest.run("train", "--data", "toy:moons", "--schedule", "linear", "--out",
+                dir.resolve("m.flow").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("expected cosine or constant, got 'linear'"), r.err());
+    }
+}
