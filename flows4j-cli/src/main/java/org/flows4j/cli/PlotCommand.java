@@ -1,9 +1,15 @@
 package org.flows4j.cli;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.flows4j.data.CsvReader;
+import org.flows4j.data.Table;
 import org.flows4j.io.FlowModel;
 import org.flows4j.tensor.Rng;
+import org.flows4j.train.EpochStats;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -12,7 +18,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code flows4j plot}: for a 2-D model, a heat map of its density with data (or, without {@code --data},
  * samples) on top; for more dimensions, a pair plot of samples against data; with
- * {@code --training-curve}, the training loss and validation NLL per epoch from the model's summary.
+ * {@code --training-curve}, the training loss and validation NLL per epoch from the model's summary, with
+ * {@code --compare} another run's curve (a CSV) beside it.
  */
 @Command(name = "plot", mixinStandardHelpOptions = true, description = "Plot a model's density, samples or training curve as PNG.")
 final class PlotCommand implements Callable<Integer> {
@@ -30,6 +37,14 @@ final class PlotCommand implements Callable<Integer> {
 
     @Option(names = "--training-curve", description = "Plot the training curve instead.")
     boolean trainingCurve;
+
+    @Option(names = "--compare", description = "With --training-curve: a CSV (epoch,train_nll,validation_nll) of another "
+            + "run to draw as dashed lines, e.g. a reference library's.")
+    Path compare;
+
+    @Option(names = "--compare-label", defaultValue = "reference", description = "Legend label of --compare "
+            + "(default: ${DEFAULT-VALUE}).")
+    String compareLabel;
 
     @Option(names = "-n", defaultValue = "2000", description = "Samples to draw (default: ${DEFAULT-VALUE}).")
     int n;
@@ -49,7 +64,7 @@ final class PlotCommand implements Callable<Integer> {
             if (m.summary() == null || m.summary().epochs().isEmpty()) {
                 throw new IllegalArgumentException(model + " holds no training history to plot");
             }
-            Plots.trainingCurve(out, m.summary().epochs());
+            Plots.trainingCurve(out, m.summary().epochs(), compare == null ? null : readCurve(compare), compareLabel);
             return 0;
         }
         double[][] samples = m.sample(n, context, new Rng(seed));
@@ -62,6 +77,19 @@ final class PlotCommand implements Callable<Integer> {
             Plots.pairPlot(out, samples, rows, m.columns().toArray(new String[0]));
         }
         return 0;
+    }
+
+    /** Reads a CSV with the columns epoch, train_nll and validation_nll as epoch statistics. */
+    static List<EpochStats> readCurve(Path csv) throws IOException {
+        Table t = new CsvReader().columns("epoch", "train_nll", "validation_nll").read(csv);
+        List<EpochStats> out = new ArrayList<>();
+        for (double[] r : t.rows()) {
+            out.add(new EpochStats((int) r[0], 0, r[1], r[2], Double.NaN, Double.NaN));
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("--compare: expected at least one epoch in " + csv + ", got none");
+        }
+        return out;
     }
 
     private static double[][] repeat(double[] row, int n) {

@@ -109,6 +109,16 @@ public final class Plots {
 
     /** Writes the mean train loss and the validation NLL (where finite) per epoch of {@code history}. */
     public static void trainingCurve(Path out, List<EpochStats> history) throws IOException {
+        trainingCurve(out, history, null, null);
+    }
+
+    /**
+     * Writes the mean train loss and the validation NLL (where finite) per epoch of {@code history} and, when
+     * {@code other} is not null, those of another run (e.g. another library's) as dashed lines labelled
+     * {@code otherLabel}.
+     */
+    public static void trainingCurve(Path out, List<EpochStats> history, List<EpochStats> other, String otherLabel)
+            throws IOException {
         String op = "Plots.trainingCurve";
         if (history == null || history.isEmpty()) {
             throw new IllegalArgumentException(op + ": expected at least one epoch, got "
@@ -152,7 +162,30 @@ public final class Plots {
             s.setMarkerColor(new Color(DATA_COLOR.getRGB()));
             s.setMarker(markers ? SeriesMarkers.DIAMOND : SeriesMarkers.NONE);
         }
+        if (other != null && !other.isEmpty()) {
+            addDashed(chart, otherLabel + " train loss", other, true, SAMPLE_COLOR);
+            addDashed(chart, otherLabel + " validation NLL", other, false, DATA_COLOR);
+        }
         writePng(out, op, BitmapEncoder.getBufferedImage(chart));
+    }
+
+    private static void addDashed(XYChart chart, String name, List<EpochStats> run, boolean trainLoss, Color color) {
+        List<Double> x = new ArrayList<>();
+        List<Double> y = new ArrayList<>();
+        for (EpochStats e : run) {
+            double v = trainLoss ? e.trainLoss() : e.valNll();
+            if (Double.isFinite(v)) {
+                x.add((double) e.epoch());
+                y.add(v);
+            }
+        }
+        if (!x.isEmpty()) {
+            XYSeries s = chart.addSeries(name, x, y);
+            s.setLineColor(new Color(color.getRGB()).darker());
+            s.setLineStyle(new java.awt.BasicStroke(1.5f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER,
+                    10f, new float[] {6f, 4f}, 0f));
+            s.setMarker(SeriesMarkers.NONE);
+        }
     }
 
     static void addPoints(XYChart chart, String name, double[][] rows, Color color) {

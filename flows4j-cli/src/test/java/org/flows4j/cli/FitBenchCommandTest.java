@@ -66,6 +66,21 @@ class FitBenchCommandTest {
             assertEquals(720, m.summary().trainRows(), "90% of 800 rows train, 10% validate");
             assertEquals(2, j.get("epochs").asInt());
         }
+        Path curve = dir.resolve("reference.csv");
+        Files.writeString(curve, "epoch,train_nll,validation_nll\n1,40.0,45.0\n2,30.0,38.0\n");
+        Path plain = dir.resolve("plain.png");
+        Path both = dir.resolve("both.png");
+        String maf = models.resolve("maf.flow").toString();
+        assertEquals(0, CliEndToEndTest.run("plot", "--model", maf, "--training-curve", "--out", plain.toString()).code());
+        CliEndToEndTest.Run p = CliEndToEndTest.run("plot", "--model", maf, "--training-curve", "--compare", curve.toString(),
+                "--compare-label", "zuko", "--out", both.toString());
+        assertEquals(0, p.code(), p.err());
+        assertTrue(!java.util.Arrays.equals(Files.readAllBytes(plain), Files.readAllBytes(both)),
+                "the compared run is drawn");
+        Files.writeString(curve, "epoch,loss\n1,2\n");
+        CliEndToEndTest.Run bad = CliEndToEndTest.run("plot", "--model", maf, "--training-curve", "--compare",
+                curve.toString(), "--out", both.toString());
+        assertEquals(2, bad.code(), bad.err());
     }
 
     @Test
