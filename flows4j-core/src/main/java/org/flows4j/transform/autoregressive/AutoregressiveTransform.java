@@ -6,6 +6,7 @@ import org.flows4j.autodiff.Variable;
 import org.flows4j.nn.IncrementalMADE;
 import org.flows4j.nn.MADE;
 import org.flows4j.tensor.Tensor;
+import org.flows4j.transform.ConditionerInput;
 import org.flows4j.transform.ElementwiseTransformer;
 import org.flows4j.transform.Transform;
 import org.flows4j.transform.Transformed;
@@ -40,13 +41,23 @@ import org.flows4j.transform.Transformed;
 public class AutoregressiveTransform extends Transform {
     private final MADE made;
     private final ElementwiseTransformer transformer;
+    private final ConditionerInput input;
 
     /**
      * An autoregressive transform on {@code made.inFeatures()} features with {@code made.contextFeatures()}
      * context columns; {@code made} must have {@code transformer.paramsPerFeature()} outputs per feature.
      */
     public AutoregressiveTransform(MADE made, ElementwiseTransformer transformer) {
+        this(made, transformer, ConditionerInput.none());
+    }
+
+    /**
+     * As {@link #AutoregressiveTransform(MADE, ElementwiseTransformer)}, with the MADE reading
+     * {@code input.apply(x)} instead of {@code x}.
+     */
+    public AutoregressiveTransform(MADE made, ElementwiseTransformer transformer, ConditionerInput input) {
         super(made.inFeatures(), made.contextFeatures());
+        this.input = input;
         if (made.outputsPerFeature() != transformer.paramsPerFeature()) {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": the MADE must give "
                     + transformer.paramsPerFeature() + " outputs per feature for "
@@ -74,7 +85,7 @@ public class AutoregressiveTransform extends Transform {
     @Override
     protected Transformed applyInverse(Variable y, Variable context) {
         if (!GradMode.isEnabled()) {
-            return IncrementalInverse.run(made, transformer, y, contextFeatures() > 0 ? context : null);
+            return IncrementalInverse.run(made, transformer, input, y, contextFeatures() > 0 ? context : null);
         }
         Variable x = Variable.constant(Tensor.zeros(y.dtype(), y.size(0), features()));
         Transformed t = null;
@@ -85,8 +96,13 @@ public class AutoregressiveTransform extends Transform {
         return t;
     }
 
+    /** What the MADE sees of the input. */
+    public final ConditionerInput conditionerInput() {
+        return input;
+    }
+
     private Variable params(Variable x, Variable context) {
-        Variable theta = made.forward(x, contextFeatures() > 0 ? context : null);
+        Variable theta = made.forward(input.apply(x), contextFeatures() > 0 ? context : null);
         return ShapeOps.reshape(theta, x.size(0), features(), made.outputsPerFeature());
     }
 }

@@ -5,6 +5,7 @@ import org.flows4j.autodiff.Variable;
 import org.flows4j.nn.IncrementalMADE;
 import org.flows4j.nn.MADE;
 import org.flows4j.tensor.Tensor;
+import org.flows4j.transform.ConditionerInput;
 import org.flows4j.transform.ElementwiseTransformer;
 import org.flows4j.transform.Transformed;
 
@@ -27,7 +28,8 @@ final class IncrementalInverse {
     }
 
     /** {@code (x, log |det dx/dz|)} for {@code y = z [N, D]} and the context ({@code null} when none). */
-    static Transformed run(MADE made, ElementwiseTransformer transformer, Variable y, Variable context) {
+    static Transformed run(MADE made, ElementwiseTransformer transformer, ConditionerInput input, Variable y,
+            Variable context) {
         int n = y.size(0);
         int d = made.inFeatures();
         int p = made.outputsPerFeature();
@@ -46,7 +48,7 @@ final class IncrementalInverse {
                 Transformed t = transformer.inverse(IndexOps.slice(z, 1, f, f + 1), Variable.constant(theta));
                 Tensor column = t.output().value();
                 if (degree < d) {
-                    net.setInput(degree, column);
+                    net.setInput(degree, input.apply(column));
                 }
                 Tensor terms = t.logDet().value();
                 for (int r = 0; r < rows; r++) {

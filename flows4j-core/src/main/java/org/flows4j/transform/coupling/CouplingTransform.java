@@ -4,6 +4,7 @@ import org.flows4j.autodiff.IndexOps;
 import org.flows4j.autodiff.ShapeOps;
 import org.flows4j.autodiff.Variable;
 import org.flows4j.nn.Network;
+import org.flows4j.transform.ConditionerInput;
 import org.flows4j.transform.ElementwiseTransformer;
 import org.flows4j.transform.Transform;
 import org.flows4j.transform.Transformed;
@@ -33,6 +34,7 @@ public class CouplingTransform extends Transform {
     private final int[] identity;
     private final int[] transformed;
     private final int[] merge;
+    private final ConditionerInput input;
 
     /**
      * A coupling layer on {@code mask.features()} features with {@code contextFeatures} context columns
@@ -41,7 +43,17 @@ public class CouplingTransform extends Transform {
      */
     public CouplingTransform(CouplingMask mask, int contextFeatures, ElementwiseTransformer transformer,
             ConditionerFactory factory) {
+        this(mask, contextFeatures, transformer, factory, ConditionerInput.none());
+    }
+
+    /**
+     * As {@link #CouplingTransform(CouplingMask, int, ElementwiseTransformer, ConditionerFactory)}, with the
+     * conditioner reading {@code input.apply(x_A)} instead of {@code x_A}.
+     */
+    public CouplingTransform(CouplingMask mask, int contextFeatures, ElementwiseTransformer transformer,
+            ConditionerFactory factory, ConditionerInput input) {
         super(mask.features(), contextFeatures);
+        this.input = input;
         this.mask = mask;
         this.transformer = transformer;
         this.identity = mask.identityFeatures();
@@ -93,8 +105,13 @@ public class CouplingTransform extends Transform {
         return new Transformed(IndexOps.gather(IndexOps.concat(1, yA, t.output()), merge), t.logDet());
     }
 
+    /** What the conditioner sees of set A. */
+    public final ConditionerInput conditionerInput() {
+        return input;
+    }
+
     private Variable params(Variable a, Variable context) {
-        Variable theta = conditioner.forward(a, contextFeatures() > 0 ? context : null);
+        Variable theta = conditioner.forward(input.apply(a), contextFeatures() > 0 ? context : null);
         return ShapeOps.reshape(theta, a.size(0), transformed.length, transformer.paramsPerFeature());
     }
 }
