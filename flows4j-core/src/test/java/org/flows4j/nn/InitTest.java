@@ -50,7 +50,7 @@ class InitTest {
         Tensor leaky = Tensor.zeros(DType.FLOAT64, 4000);
         Init.kaimingUniform(0.2).initBias(leaky, 3, new Rng(8));
         assertUniform(leaky, Math.sqrt(2.0 / (1 + 0.04)) * Math.sqrt(3.0 / 3));
-        Linear layer = new Linear(2, 4000, true, DType.FLOAT64, new Rng(9), Init.forActivation(Activation.RELU));
+        Linear layer = new Linear(2, 4000, true, DType.FLOAT64, new Rng(9), Init.kaimingUniform());
         assertUniform(layer.bias().value(), Math.sqrt(6.0 / 2));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Init.kaimingUniform().initBias(Tensor.zeros(DType.FLOAT64, 3), 0, new Rng(1)));
@@ -84,18 +84,19 @@ class InitTest {
     }
 
     @Test
-    void activationPicksKaimingForReluFamilyAndXavierOtherwise() {
-        // With in = out = 200, Kaiming's bound sqrt(6/200) is sqrt(2) times Xavier's sqrt(6/400).
-        double xavier = Math.sqrt(6.0 / 400);
+    void fanInUniformDrawsWeightAndBiasWithinOneOverRootFanIn() {
+        assertUniform(weight(Init.fanInUniform(), 40, 100, 6), 0.1);
+        Tensor b = Tensor.zeros(DType.FLOAT64, 4000);
+        Init.fanInUniform().initBias(b, 25, new Rng(7));
+        assertUniform(b, 0.2);
+        assertThrows(IllegalArgumentException.class, () -> Init.fanInUniform().initBias(b, 0, new Rng(1)));
+    }
+
+    @Test
+    void conditionersUseFanInUniformForEveryActivation() {
         for (Activation act : Activation.values()) {
-            Tensor w = weight(Init.forActivation(act), 200, 200, 6);
-            double max = 0;
-            for (int i = 0; i < w.numel(); i++) {
-                max = Math.max(max, Math.abs(w.get(i)));
-            }
-            boolean reluFamily = act == Activation.RELU || act == Activation.LEAKY_RELU || act == Activation.ELU
-                    || act == Activation.SOFTPLUS;
-            assertEquals(reluFamily, max > 1.2 * xavier, act + ": max " + max);
+            assertArrayEquals(weight(Init.fanInUniform(), 30, 20, 6).toDoubleArray(),
+                    weight(Init.forActivation(act), 30, 20, 6).toDoubleArray(), 0.0, act.toString());
         }
     }
 }
