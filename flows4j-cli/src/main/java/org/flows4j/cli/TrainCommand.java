@@ -68,6 +68,19 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lu", description = "Add an LU-parameterized linear layer between steps.")
     boolean lu;
 
+    @Option(names = "--conditioner", defaultValue = "mlp", description = "Conditioner network: mlp, or resnet "
+            + "(coupling flows nice, realnvp, nsf: one residual block per --hidden entry, all equal) "
+            + "(default: ${DEFAULT-VALUE}).")
+    String conditioner;
+
+    @Option(names = "--dropout", defaultValue = "0", description = "Probability P of dropping each hidden unit of "
+            + "the conditioners while training, 0 <= P < 1; evaluation is unaffected (default: ${DEFAULT-VALUE}).")
+    double dropout;
+
+    @Option(names = "--dtype", defaultValue = "float32", description = "Element type of the model and the "
+            + "training data: float32 or float64 (default: ${DEFAULT-VALUE}).")
+    String dtype;
+
     @Option(names = "--epochs", defaultValue = "0", description = "Epochs; 0 picks about 3,000 steps, within 5..300 epochs (default).")
     int epochs;
 
@@ -147,6 +160,13 @@ final class TrainCommand implements Callable<Integer> {
         if (!schedule.equals("cosine") && !schedule.equals("constant")) {
             throw new IllegalArgumentException("--schedule: expected cosine or constant, got '" + schedule + "'");
         }
+        if (!FlowSpec.CONDITIONERS.contains(conditioner.toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException("--conditioner: expected mlp or resnet, got '" + conditioner + "'");
+        }
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw new IllegalArgumentException("--dropout must be in [0, 1), got " + dropout);
+        }
+        DType type = elementType();
         Dataset d = DataLoader.load(data, columns, contextColumns, rows, seed);
         int features = d.features();
         int contextFeatures = d.contextColumns().size();
@@ -165,11 +185,12 @@ final class TrainCommand implements Callable<Integer> {
                 : Standardizer.fit(Rows.columns(split.train(), features, features + contextFeatures));
         Preprocessing pre = new Preprocessing(sx, sc, d.levels());
         FlowSpec fs = new FlowSpec(flow, features, contextFeatures, layers, hidden, Activation.RELU, bins, tailBound, lu,
-                DType.FLOAT32, seed);
+                type, seed, dropout, conditioner);
         FlowModel model = new FlowModel(fs, org.flows4j.flows.Flows.build(fs), pre, d.columns(), d.contextColumns(), null);
-        TrainData td = new TrainData(tensor(sx.forward(trainX)), context(split.train(), features, sc),
-                split.validation().length == 0 ? null : tensor(sx.forward(Rows.columns(split.validation(), 0, features))),
-                split.validation().length == 0 ? null : context(split.validation(), features, sc));
+        TrainData td = new TrainData(tensor(sx.forward(trainX), type), context(split.train(), features, sc, type),
+                split.validation().length == 0 ? null
+                        : tensor(sx.forward(Rows.columns(split.validation(), 0, features)), type),
+                split.validation().length == 0 ? null : context(split.validation(), features, sc, type));
         int perEpoch = (split.train().length + batch - 1) / Math.max(1, batch);
         int e = epochs > 0 ? epochs : Math.max(5, Math.min(300, (3000 + perEpoch - 1) / perEpoch));
         TrainConfig cfg = TrainConfig.defaults().withEpochs(e).withBatchSize(batch).withLearningRate(lr)
@@ -230,14 +251,21 @@ final class TrainCommand implements Callable<Integer> {
         };
     }
 
-    private static Tensor tensor(double[][] rows) {
-        return Tensor.of(rows).to(DType.FLOAT32);
+    private DType elementType() {
+        if (dtype.equalsIgnoreCase("float32") || dtype.equalsIgnoreCase("float64")) {
+            return DType.valueOf(dtype.toUpperCase(Locale.ROOT));
+        }
+        throw new IllegalArgumentException("--dtype: expected float32 or float64, got '" + dtype + "'");
     }
 
-    private static Tensor context(double[][] joined, int features, Standardizer sc) {
+    private static Tensor tensor(double[][] rows, DType type) {
+        return Tensor.of(rows).to(type);
+    }
+
+    private static Tensor context(double[][] joined, int features, Standardizer sc, DType type) {
         if (sc == null) {
             return null;
         }
-        return tensor(sc.forward(Rows.columns(joined, features, features + sc.numColumns())));
+        return tensor(sc.forward(Rows.columns(joined, features, features + sc.numColumns())), type);
     }
 }

@@ -3,6 +3,7 @@ package org.flows4j.flows;
 import java.util.ArrayList;
 import java.util.List;
 import org.flows4j.distribution.StandardNormal;
+import org.flows4j.nn.Dropout;
 import org.flows4j.nn.MADE;
 import org.flows4j.tensor.Rng;
 import org.flows4j.transform.AdditiveTransformer;
@@ -36,6 +37,12 @@ import org.flows4j.transform.coupling.CouplingTransform;
  * learnable diagonal scaling ({@link Affine}), as in Dinh et al. 2014: additive couplings preserve volume,
  * so without it the flow could not change the density's spread.
  *
+ * <p>Conditioners ({@link FlowSpec#conditioner()}): coupling steps use an MLP of the {@code hidden} widths,
+ * or with {@code resnet} a {@link org.flows4j.nn.ResidualNet} of {@code hidden.length} blocks of width
+ * {@code hidden[0]}; autoregressive steps a MADE. With {@link FlowSpec#dropout()} {@code p > 0} the
+ * conditioner of step {@code i} drops hidden units in training with masks seeded by
+ * {@code Dropout(p, seed).child(i)}; the initial weights are the same as without dropout.
+ *
  * <p>Fast directions: coupling flows evaluate and sample in one pass each; MAF and {@code nsf-ar}
  * evaluate densities in one pass per step and sample in {@code D}; IAF samples in one pass and
  * evaluates densities of given points in {@code D}.
@@ -59,7 +66,7 @@ public final class Flows {
                     steps.add(LULinear.identity(d, spec.dtype()));
                 }
             }
-            steps.add(step(spec, rng));
+            steps.add(step(spec, new Dropout(spec.dropout(), spec.seed()).child(i), rng));
         }
         if (spec.kind().equals("nice")) {
             steps.add(Affine.learnable(d, spec.dtype()));
@@ -68,22 +75,22 @@ public final class Flows {
         return new Flow(t, new StandardNormal(d, spec.dtype()));
     }
 
-    private static Transform step(FlowSpec spec, Rng rng) {
+    private static Transform step(FlowSpec spec, Dropout dropout, Rng rng) {
         int d = spec.features();
         int c = spec.contextFeatures();
         switch (spec.kind()) {
             case "nice":
-                return coupling(spec, new AdditiveTransformer(), rng);
+                return coupling(spec, new AdditiveTransformer(), dropout, rng);
             case "realnvp":
-                return coupling(spec, new AffineTransformer(), rng);
+                return coupling(spec, new AffineTransformer(), dropout, rng);
             case "nsf":
-                return coupling(spec, spline(spec), rng);
+                return coupling(spec, spline(spec), dropout, rng);
             case "maf":
-                return autoregressive(spec, new AffineTransformer(), rng);
+                return autoregressive(spec, new AffineTransformer(), dropout, rng);
             case "iaf":
-                return new InverseAutoregressive(autoregressive(spec, new AffineTransformer(), rng));
+                return new InverseAutoregressive(autoregressive(spec, new AffineTransformer(), dropout, rng));
             case "nsf-ar":
-                return autoregressive(spec, spline(spec), rng);
+                return autoregressive(spec, spline(spec), dropout, rng);
             default:
                 throw new IllegalArgumentException("Flows: unknown flow '" + spec.kind() + "' for D=" + d + ", C=" + c);
         }
@@ -93,15 +100,19 @@ public final class Flows {
         return new RationalQuadraticTransformer(spec.bins(), spec.tailBound(), SPLINE_MIN, SPLINE_MIN, SPLINE_MIN);
     }
 
-    private static Transform coupling(FlowSpec spec, ElementwiseTransformer transformer, Rng rng) {
-        ConditionerFactory factory = ConditionerFactory.mlp(spec.hidden(), spec.activation(), spec.dtype(), rng);
+    private static Transform coupling(FlowSpec spec, ElementwiseTransformer transformer, Dropout dropout, Rng rng) {
+        int[] hidden = spec.hidden();
+        ConditionerFactory factory = spec.conditioner().equals("resnet")
+                ? ConditionerFactory.resnet(hidden[0], hidden.length, spec.activation(), dropout, spec.dtype(), rng)
+                : ConditionerFactory.mlp(hidden, spec.activation(), dropout, spec.dtype(), rng);
         return new CouplingTransform(CouplingMask.halfSplit(spec.features(), true), spec.contextFeatures(),
                 transformer, factory);
     }
 
-    private static AutoregressiveTransform autoregressive(FlowSpec spec, ElementwiseTransformer transformer, Rng rng) {
+    private static AutoregressiveTransform autoregressive(FlowSpec spec, ElementwiseTransformer transformer,
+            Dropout dropout, Rng rng) {
         MADE made = new MADE(spec.features(), spec.contextFeatures(), spec.hidden(), transformer.paramsPerFeature(),
-                spec.activation(), MADE.naturalOrder(spec.features()), true, spec.dtype(), rng);
+                spec.activation(), MADE.naturalOrder(spec.features()), true, dropout, spec.dtype(), rng);
         return new AutoregressiveTransform(made, transformer);
     }
 }

@@ -18,7 +18,7 @@ import org.flows4j.train.EpochStats;
  * <pre>
  * { "format": "flows4j-model", "format_version": 1, "library_version": "...",
  *   "spec": { "kind", "features", "context_features", "layers", "hidden": [..], "activation",
- *             "bins", "tail_bound", "lu_mixing", "dtype", "seed" },
+ *             "bins", "tail_bound", "lu_mixing", "dtype", "seed", "dropout", "conditioner" },
  *   "preprocessing": { "standardize": {"mean": [..], "scale": [..]} | null,
  *                      "context_standardize": {..} | null, "dequantize_levels": 0 },
  *   "columns": [..], "context_columns": [..],
@@ -28,6 +28,8 @@ import org.flows4j.train.EpochStats;
  * </pre>
  * Non-finite numbers (a NaN validation NLL) are written as {@code null}. Reading is strict: a missing
  * field or one of the wrong type is an {@link InvalidModelFileException} naming the file and the field.
+ * The exceptions are {@code spec.dropout} and {@code spec.conditioner}, added later: files without them
+ * read as {@code 0} and {@code "mlp"}, the architecture they were trained with.
  */
 final class ModelJson {
     static final String FORMAT = "flows4j-model";
@@ -56,6 +58,8 @@ final class ModelJson {
         spec.put("lu_mixing", s.luMixing());
         spec.put("dtype", s.dtype().name().toLowerCase(Locale.ROOT));
         spec.put("seed", s.seed());
+        spec.put("dropout", s.dropout());
+        spec.put("conditioner", s.conditioner());
         ObjectNode pre = root.putObject("preprocessing");
         putStandardizer(pre, "standardize", m.preprocessing().data());
         putStandardizer(pre, "context_standardize", m.preprocessing().context());
@@ -149,7 +153,9 @@ final class ModelJson {
                     integer(s, "context_features", source), integer(s, "layers", source), h,
                     Activation.valueOf(text(s, "activation", source).toUpperCase(Locale.ROOT)), integer(s, "bins", source),
                     number(s, "tail_bound", source), bool(s, "lu_mixing", source),
-                    DType.valueOf(text(s, "dtype", source).toUpperCase(Locale.ROOT)), longValue(s, "seed", source));
+                    DType.valueOf(text(s, "dtype", source).toUpperCase(Locale.ROOT)), longValue(s, "seed", source),
+                    s.has("dropout") ? number(s, "dropout", source) : 0.0,
+                    s.has("conditioner") ? text(s, "conditioner", source) : "mlp");
         } catch (IllegalArgumentException e) {
             throw new InvalidModelFileException(source + ": invalid spec: " + e.getMessage());
         }

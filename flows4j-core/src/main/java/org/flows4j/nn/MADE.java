@@ -39,8 +39,15 @@ import org.flows4j.tensor.Tensor;
  * layers). Hidden layers start from {@link Init#forActivation}; the output layer from Xavier-uniform, or
  * from zeros with {@code zeroInitLast} so that a flow built on it starts as a fixed elementwise map (the
  * identity for the affine and additive transformers). Cost of a forward pass: as an MLP of the same
- * sizes plus one mask multiply per layer. Holds no mutable state during forward. {@link IncrementalMADE}
- * evaluates it one degree at a time for the sequential inverse of autoregressive flows.
+ * sizes plus one mask multiply per layer. Holds no mutable state during forward, except the call counter
+ * that {@link Dropout} uses outside a key scope. {@link IncrementalMADE} evaluates it one degree at a time
+ * for the sequential inverse of autoregressive flows.
+ *
+ * <p><b>Dropout.</b> Given a {@link Dropout}, a pass in training mode that records gradients multiplies
+ * each hidden layer's activations by that layer's mask, {@code h_{l+1} = drop_l(act(h_l (M_l * W_l)^T + b_l))}.
+ * A unit that is zeroed passes nothing on, so every path from input {@code j} to output {@code i} is still
+ * one the degree masks allow and the network stays autoregressive. Passes without gradients (sampling,
+ * {@link IncrementalMADE}) never drop units, so they compute the same function as evaluation mode.
  */
 public final class MADE extends Network {
     private final int features;
@@ -49,6 +56,7 @@ public final class MADE extends Network {
     private final int[] inputDegrees;
     private final int[][] hiddenDegrees;
     private final Activation activation;
+    private final Dropout dropout;
     private final ModuleList<MaskedLinear> layers;
 
     /** A MADE in the natural order, without context, whose output layer starts from Xavier-uniform weights. */
@@ -64,6 +72,19 @@ public final class MADE extends Network {
      */
     public MADE(int features, int contextFeatures, int[] hidden, int outputsPerFeature, Activation activation,
             int[] inputDegrees, boolean zeroInitLast, DType dtype, Rng rng) {
+        this(features, contextFeatures, hidden, outputsPerFeature, activation, inputDegrees, zeroInitLast, Dropout.NONE,
+                dtype, rng);
+    }
+
+    /**
+     * As {@link #MADE(int, int, int[], int, Activation, int[], boolean, DType, Rng)}, with {@code dropout} on
+     * the hidden activations in training; the initial weights do not depend on it.
+     */
+    public MADE(int features, int contextFeatures, int[] hidden, int outputsPerFeature, Activation activation,
+            int[] inputDegrees, boolean zeroInitLast, Dropout dropout, DType dtype, Rng rng) {
+        if (dropout == null) {
+            throw new IllegalArgumentException("MADE: dropout must not be null (use Dropout.NONE)");
+        }
         if (features < 1 || contextFeatures < 0 || outputsPerFeature < 1) {
             throw new IllegalArgumentException("MADE: features and outputsPerFeature must be positive and "
                     + "contextFeatures >= 0, got features=" + features + ", outputsPerFeature=" + outputsPerFeature
@@ -81,6 +102,7 @@ public final class MADE extends Network {
         this.outputsPerFeature = outputsPerFeature;
         this.inputDegrees = inputDegrees.clone();
         this.activation = activation;
+        this.dropout = dropout;
         this.layers = registerModule("layers", new ModuleList<>());
         this.hiddenDegrees = new int[hidden.length][];
         int[] below = new int[features + contextFeatures];
@@ -172,10 +194,20 @@ public final class MADE extends Network {
             }
             return layers.get(last).forward(Variable.constant(t), Activation.IDENTITY);
         }
+        boolean drop = dropout.isActive(this);
+        long key = drop ? dropout.nextKey() : 0;
         for (int l = 0; l < last; l++) {
             h = layers.get(l).forward(h, activation);
+            if (drop) {
+                h = dropout.apply(h, key, l);
+            }
         }
         return layers.get(last).forward(h, Activation.IDENTITY);
+    }
+
+    /** The dropout of the hidden activations ({@link Dropout#NONE} for none). */
+    public Dropout dropout() {
+        return dropout;
     }
 
     /** A copy of the input degrees: feature {@code i} may depend on the features of smaller degree. */

@@ -12,20 +12,24 @@ import org.flows4j.tensor.Tensor;
 
 /**
  * Multi-layer perceptron {@code in (+ context) -> hidden[0] -> ... -> hidden[k-1] -> out}:
- * {@code h_0 = [x | context]}, {@code h_{i+1} = act(h_i W_i^T + b_i)} for each hidden layer (one
- * fused op per layer), and the output {@code h_k W_k^T + b_k} without activation.
+ * {@code h_0 = [x | context]}, {@code h_{i+1} = drop_i(act(h_i W_i^T + b_i))} for each hidden layer (one
+ * fused op per layer), and the output {@code h_k W_k^T + b_k} without activation. {@code drop_i} is the
+ * identity unless the MLP was given a {@link Dropout} and a pass in training mode records gradients; then
+ * it is inverted dropout of hidden layer {@code i}.
  *
  * <p>Parameters are {@code layers.i.weight} and {@code layers.i.bias}, {@code i = 0..k}. Hidden
  * layers start from {@link Init#forActivation}, the last layer from Xavier-uniform, or from zeros
  * when {@code zeroInitLast} is set so that a flow's conditioner starts by outputting zero (the
  * identity transform). Cost of a forward pass: {@code N * sum_i fanIn_i * fanOut_i}
- * multiply-adds. Holds no mutable state during forward.
+ * multiply-adds. Holds no mutable state during forward, except the call counter that {@link Dropout}
+ * uses outside a key scope.
  */
 public final class MLP extends Network {
     private final int in;
     private final int contextFeatures;
     private final int out;
     private final Activation activation;
+    private final Dropout dropout;
     private final ModuleList<Linear> layers;
 
     /** An MLP without context whose last layer starts from Xavier-uniform weights. */
@@ -39,6 +43,18 @@ public final class MLP extends Network {
      */
     public MLP(int in, int contextFeatures, int[] hidden, int out, Activation activation, boolean zeroInitLast,
             DType dtype, Rng rng) {
+        this(in, contextFeatures, hidden, out, activation, zeroInitLast, Dropout.NONE, dtype, rng);
+    }
+
+    /**
+     * As {@link #MLP(int, int, int[], int, Activation, boolean, DType, Rng)}, with {@code dropout} on the
+     * hidden activations in training; the initial weights do not depend on it.
+     */
+    public MLP(int in, int contextFeatures, int[] hidden, int out, Activation activation, boolean zeroInitLast,
+            Dropout dropout, DType dtype, Rng rng) {
+        if (dropout == null) {
+            throw new IllegalArgumentException("MLP: dropout must not be null (use Dropout.NONE)");
+        }
         if (in <= 0 || out <= 0 || contextFeatures < 0) {
             throw new IllegalArgumentException("MLP: in and out must be positive and contextFeatures >= 0, got in="
                     + in + ", out=" + out + ", contextFeatures=" + contextFeatures);
@@ -53,6 +69,7 @@ public final class MLP extends Network {
         this.contextFeatures = contextFeatures;
         this.out = out;
         this.activation = activation;
+        this.dropout = dropout;
         this.layers = registerModule("layers", new ModuleList<>());
         int fanIn = in + contextFeatures;
         for (int h : hidden) {
@@ -79,10 +96,20 @@ public final class MLP extends Network {
             }
             return layers.get(last).forward(Variable.constant(t));
         }
+        boolean drop = dropout.isActive(this);
+        long key = drop ? dropout.nextKey() : 0;
         for (int i = 0; i < last; i++) {
             h = layers.get(i).forward(h, activation);
+            if (drop) {
+                h = dropout.apply(h, key, i);
+            }
         }
         return layers.get(last).forward(h);
+    }
+
+    /** The dropout of the hidden activations ({@link Dropout#NONE} for none). */
+    public Dropout dropout() {
+        return dropout;
     }
 
     /** The layers in order; the last one has no activation. */

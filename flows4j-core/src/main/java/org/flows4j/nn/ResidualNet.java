@@ -10,21 +10,25 @@ import org.flows4j.tensor.ShapeMismatchException;
 /**
  * Residual network as in nflows' {@code ResidualNet}: an initial linear layer
  * {@code h_0 = [x | context] W_in^T + b_in} to {@code hidden} features, {@code numBlocks} residual
- * blocks {@code h_{i+1} = h_i + L_{i,1}(act(L_{i,0}(act(h_i))))}, and a final linear layer
+ * blocks {@code h_{i+1} = h_i + L_{i,1}(drop_i(act(L_{i,0}(act(h_i)))))}, and a final linear layer
  * {@code y = h_B W_out^T + b_out} without activation. The last layer of each block starts near
- * zero (uniform on {@code ±1e-3}) so every block starts near the identity.
+ * zero (uniform on {@code ±1e-3}) so every block starts near the identity. {@code drop_i} is the
+ * identity unless the net was given a {@link Dropout} and a pass in training mode records gradients;
+ * then it is inverted dropout of block {@code i}'s inner activations, where nflows applies its dropout.
  *
  * <p>Parameter names follow nflows: {@code initial_layer.*}, {@code blocks.i.linear_layers.0.*},
  * {@code blocks.i.linear_layers.1.*}, {@code final_layer.*}. Unlike nflows, the context is only
- * joined to the input (no per-block gated context layer), and there is no batch norm or dropout.
+ * joined to the input (no per-block gated context layer), and there is no batch norm.
  * Cost of a forward pass: {@code N * hidden * ((in + context) + 2 * numBlocks * hidden + out)}
- * multiply-adds. Holds no mutable state during forward.
+ * multiply-adds. Holds no mutable state during forward, except the call counter that {@link Dropout}
+ * uses outside a key scope.
  */
 public final class ResidualNet extends Network {
     private final int in;
     private final int contextFeatures;
     private final int out;
     private final Activation activation;
+    private final Dropout dropout;
     private final Linear initialLayer;
     private final ModuleList<ResidualBlock> blocks;
     private final Linear finalLayer;
@@ -40,6 +44,18 @@ public final class ResidualNet extends Network {
      */
     public ResidualNet(int in, int contextFeatures, int out, int hidden, int numBlocks, Activation activation,
             boolean zeroInitLast, DType dtype, Rng rng) {
+        this(in, contextFeatures, out, hidden, numBlocks, activation, zeroInitLast, Dropout.NONE, dtype, rng);
+    }
+
+    /**
+     * As {@link #ResidualNet(int, int, int, int, int, Activation, boolean, DType, Rng)}, with {@code dropout}
+     * inside every block in training; the initial weights do not depend on it.
+     */
+    public ResidualNet(int in, int contextFeatures, int out, int hidden, int numBlocks, Activation activation,
+            boolean zeroInitLast, Dropout dropout, DType dtype, Rng rng) {
+        if (dropout == null) {
+            throw new IllegalArgumentException("ResidualNet: dropout must not be null (use Dropout.NONE)");
+        }
         if (in <= 0 || out <= 0 || hidden <= 0 || numBlocks < 0 || contextFeatures < 0) {
             throw new IllegalArgumentException("ResidualNet: in, out and hidden must be positive and numBlocks, "
                     + "contextFeatures >= 0, got in=" + in + ", out=" + out + ", hidden=" + hidden + ", numBlocks="
@@ -49,6 +65,7 @@ public final class ResidualNet extends Network {
         this.contextFeatures = contextFeatures;
         this.out = out;
         this.activation = activation;
+        this.dropout = dropout;
         this.initialLayer = registerModule("initial_layer",
                 new Linear(in + contextFeatures, hidden, true, dtype, rng, Init.forActivation(activation)));
         this.blocks = registerModule("blocks", new ModuleList<>());
@@ -68,10 +85,17 @@ public final class ResidualNet extends Network {
                     + Shape.str(x.shape()));
         }
         Variable h = initialLayer.forward(ContextConcat.join("ResidualNet", x, context, contextFeatures));
-        for (ResidualBlock block : blocks) {
-            h = block.forward(h, activation);
+        boolean drop = dropout.isActive(this);
+        long key = drop ? dropout.nextKey() : 0;
+        for (int b = 0; b < blocks.size(); b++) {
+            h = blocks.get(b).forward(h, activation, drop ? dropout : null, key, b);
         }
         return finalLayer.forward(h);
+    }
+
+    /** The dropout inside the blocks ({@link Dropout#NONE} for none). */
+    public Dropout dropout() {
+        return dropout;
     }
 
     /** Number of input features (without the context). */

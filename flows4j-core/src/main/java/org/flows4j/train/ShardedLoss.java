@@ -7,6 +7,7 @@ import org.flows4j.autodiff.GradMode;
 import org.flows4j.autodiff.ReduceOps;
 import org.flows4j.autodiff.Variable;
 import org.flows4j.distribution.Distribution;
+import org.flows4j.nn.Dropout;
 import org.flows4j.tensor.BufferPool;
 import org.flows4j.tensor.Parallel;
 import org.flows4j.tensor.Tensor;
@@ -35,10 +36,17 @@ import org.flows4j.tensor.Tensor;
  * step on, a step of fixed shapes allocates (almost) nothing. Consequently a module must not keep a
  * tensor it creates during {@code logProb} beyond the call (copy it instead); the built-in modules
  * keep none. Not thread-safe: one thread (a trainer's) uses an instance.
+ *
+ * <p>Dropout: shard {@code s} of step {@code t} runs inside {@link Dropout#withKey}{@code (Dropout.key(t, s))},
+ * so the conditioners' dropout masks are a function of the step number and the shard index alone, not of
+ * the thread a shard runs on or of the order in which shards start. The trainer passes its step count
+ * ({@link #meanNllBackwardAt}), which a checkpoint restores, so a resumed run draws the masks the
+ * uninterrupted run would have.
  */
 public final class ShardedLoss {
     private final int shards;
     private final BufferPool[] pools;
+    private long nextStep;
 
     /**
      * A loss computed in {@code shards} parts, reusing its buffers from step to step.
@@ -81,18 +89,31 @@ public final class ShardedLoss {
 
     /**
      * Computes {@code L = -mean log p(x | context)} over the rows of {@code x} in this loss's shards,
-     * adds {@code dL/dtheta} to the gradients of the model's parameters, and returns {@code L}.
+     * adds {@code dL/dtheta} to the gradients of the model's parameters, and returns {@code L}. The
+     * step number of the dropout keys is the one after the previous call's (0 for the first call).
      *
      * @param context the rows' context, or null
      * @throws IllegalArgumentException when the context has a different row count
      */
     public double meanNllBackward(Distribution model, Tensor x, Tensor context) {
+        return meanNllBackwardAt(nextStep, model, x, context);
+    }
+
+    /**
+     * As {@link #meanNllBackward(Distribution, Tensor, Tensor)} for training step {@code step}: shard
+     * {@code s} computes its part under the dropout key {@code Dropout.key(step, s)}.
+     *
+     * @param context the rows' context, or null
+     * @throws IllegalArgumentException when the context has a different row count
+     */
+    public double meanNllBackwardAt(long step, Distribution model, Tensor x, Tensor context) {
+        nextStep = step + 1;
         int n = x.size(0);
         if (context != null && context.size(0) != n) {
             throw new IllegalArgumentException("ShardedLoss: context has " + context.size(0) + " rows, expected " + n);
         }
         if (shards == 1 || n < 2 * shards || model.dependsOnBatch()) {
-            try (GradMode.Scope s = GradMode.enableGrad()) {
+            try (GradMode.Scope s = GradMode.enableGrad(); Dropout.Scope k = Dropout.withKey(Dropout.key(step, 0))) {
                 Variable loss = ArithmeticOps.neg(ReduceOps.mean(model.logProb(Variable.constant(x),
                         context == null ? null : Variable.constant(context))));
                 loss.backward();
@@ -108,7 +129,8 @@ public final class ShardedLoss {
                     int r0 = (int) ((long) n * s / shards);
                     int r1 = (int) ((long) n * (s + 1) / shards);
                     grads[s] = new IdentityHashMap<>();
-                    try (BufferPool.Binding b = pools[s].bind()) {
+                    try (BufferPool.Binding b = pools[s].bind();
+                            Dropout.Scope k = Dropout.withKey(Dropout.key(step, s))) {
                         values[s] = shard(model, Rows.range(x, r0, r1),
                                 context == null ? null : Rows.range(context, r0, r1), n, grads[s]);
                     }

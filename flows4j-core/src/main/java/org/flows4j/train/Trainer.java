@@ -25,9 +25,11 @@ import org.flows4j.tensor.Tensor;
  * gradients); the weights of the best epoch are kept and restored at the end, and training stops when
  * {@code patience} epochs pass without improvement. Without validation data the final weights are kept.
  *
- * <p>Deterministic: the only randomness is the shuffling generator seeded from the configuration, and
- * the engine's kernels give the same result on any thread count. A run resumed from a
- * {@link TrainState} taken at the end of an epoch continues exactly as the uninterrupted run would.
+ * <p>Deterministic: the only randomness is the shuffling generator seeded from the configuration and
+ * the dropout masks of the model's conditioners, a function of the step number and shard index
+ * ({@link ShardedLoss#meanNllBackwardAt}); the engine's kernels give the same result on any thread
+ * count. A run resumed from a {@link TrainState} taken at the end of an epoch continues exactly as the
+ * uninterrupted run would.
  *
  * <p>Cost per step: one forward and one backward pass of a minibatch, in {@code shards} parts that run
  * concurrently on the kernel threads ({@link ShardedLoss}). Not thread-safe: one trainer trains one
@@ -91,7 +93,7 @@ public final class Trainer {
                 double lr = schedule.lr(run.steps);
                 opt.setLearningRate(lr);
                 opt.zeroGrad();
-                double loss = step(lossFn, model, data, order, from, to, epoch);
+                double loss = step(lossFn, run.steps, model, data, order, from, to, epoch);
                 if (config.clipNorm() > 0) {
                     GradClip.clipGlobalNorm(model.parameters().values(), config.clipNorm());
                 }
@@ -131,11 +133,11 @@ public final class Trainer {
         return new TrainResult(run.history, bestEpoch, run.bestValNll, stoppedEarly, run.steps);
     }
 
-    private static double step(ShardedLoss lossFn, Distribution model, TrainData data, int[] order, int from, int to,
-            int epoch) {
+    private static double step(ShardedLoss lossFn, long stepNumber, Distribution model, TrainData data, int[] order,
+            int from, int to, int epoch) {
         Tensor x = Rows.gather(data.train(), order, from, to);
         Tensor c = data.trainContext() == null ? null : Rows.gather(data.trainContext(), order, from, to);
-        double value = lossFn.meanNllBackward(model, x, c);
+        double value = lossFn.meanNllBackwardAt(stepNumber, model, x, c);
         if (!Double.isFinite(value)) {
             throw new IllegalStateException("Trainer: the loss became " + value + " in epoch " + epoch
                     + "; lower the learning rate or standardize the data");

@@ -1,8 +1,10 @@
 package org.flows4j.transform.coupling;
 
 import org.flows4j.autodiff.Activation;
+import org.flows4j.nn.Dropout;
 import org.flows4j.nn.MLP;
 import org.flows4j.nn.Network;
+import org.flows4j.nn.ResidualNet;
 import org.flows4j.tensor.DType;
 import org.flows4j.tensor.Rng;
 
@@ -22,7 +24,30 @@ public interface ConditionerFactory {
      * Each call draws its initial weights from {@code rng}.
      */
     static ConditionerFactory mlp(int[] hidden, Activation activation, DType dtype, Rng rng) {
+        return mlp(hidden, activation, Dropout.NONE, dtype, rng);
+    }
+
+    /**
+     * As {@link #mlp(int[], Activation, DType, Rng)}, with dropout on the hidden activations in training:
+     * the {@code k}-th network made gets {@code dropout.child(k)}, so every conditioner has masks of its own.
+     */
+    static ConditionerFactory mlp(int[] hidden, Activation activation, Dropout dropout, DType dtype, Rng rng) {
         int[] widths = hidden.clone();
-        return (in, contextFeatures, out) -> new MLP(in, contextFeatures, widths, out, activation, true, dtype, rng);
+        long[] made = {0};
+        return (in, contextFeatures, out) -> new MLP(in, contextFeatures, widths, out, activation, true,
+                dropout.child(made[0]++), dtype, rng);
+    }
+
+    /**
+     * A {@link ResidualNet} of {@code blocks} residual blocks of {@code width} units (nflows' conditioner of
+     * choice), whose final layer starts at zero so the conditioner first outputs {@code theta = 0}; the
+     * {@code k}-th network made gets {@code dropout.child(k)} inside its blocks. Each call draws its initial
+     * weights from {@code rng}.
+     */
+    static ConditionerFactory resnet(int width, int blocks, Activation activation, Dropout dropout, DType dtype,
+            Rng rng) {
+        long[] made = {0};
+        return (in, contextFeatures, out) -> new ResidualNet(in, contextFeatures, out, width, blocks, activation, true,
+                dropout.child(made[0]++), dtype, rng);
     }
 }
