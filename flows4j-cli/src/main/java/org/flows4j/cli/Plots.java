@@ -151,13 +151,13 @@ public final class Plots {
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         boolean markers = history.size() <= 60;
         if (!train.isEmpty()) {
-            XYSeries s = chart.addSeries("train loss", epochs, train);
+            XYSeries s = chart.addSeries(other == null ? "train loss" : "flows4j train loss", epochs, train);
             s.setLineColor(new Color(SAMPLE_COLOR.getRGB()));
             s.setMarkerColor(new Color(SAMPLE_COLOR.getRGB()));
             s.setMarker(markers ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
         }
         if (!val.isEmpty()) {
-            XYSeries s = chart.addSeries("validation NLL", valEpochs, val);
+            XYSeries s = chart.addSeries(other == null ? "validation NLL" : "flows4j validation NLL", valEpochs, val);
             s.setLineColor(new Color(DATA_COLOR.getRGB()));
             s.setMarkerColor(new Color(DATA_COLOR.getRGB()));
             s.setMarker(markers ? SeriesMarkers.DIAMOND : SeriesMarkers.NONE);

@@ -12,6 +12,7 @@ import org.flows4j.autodiff.Activation;
 import org.flows4j.data.Dequantizer;
 import org.flows4j.data.Split;
 import org.flows4j.data.Standardizer;
+import org.flows4j.data.Toys;
 import org.flows4j.flows.FlowSpec;
 import org.flows4j.io.CheckpointFile;
 import org.flows4j.io.FlowModel;
@@ -53,16 +54,16 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--flow", defaultValue = "nsf", description = "nice, realnvp, maf, iaf, nsf or nsf-ar (default: ${DEFAULT-VALUE}).")
     String flow;
 
-    @Option(names = "--layers", defaultValue = "5", description = "Coupling or autoregressive steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--layers", defaultValue = "" + FlowSpec.DEFAULT_LAYERS, description = "Coupling or autoregressive steps (default: ${DEFAULT-VALUE}).")
     int layers;
 
-    @Option(names = "--hidden", defaultValue = "64,64", split = ",", description = "Hidden widths of each conditioner (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--hidden", defaultValue = FlowSpec.DEFAULT_WIDTH + "," + FlowSpec.DEFAULT_WIDTH, split = ",", description = "Hidden widths of each conditioner (default: ${DEFAULT-VALUE}).")
     int[] hidden;
 
-    @Option(names = "--bins", defaultValue = "8", description = "Spline bins (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--bins", defaultValue = "" + FlowSpec.DEFAULT_BINS, description = "Spline bins (default: ${DEFAULT-VALUE}).")
     int bins;
 
-    @Option(names = "--tail-bound", defaultValue = "4", description = "Spline interval [-B, B] in standardized units (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--tail-bound", defaultValue = "" + FlowSpec.DEFAULT_TAIL_BOUND, description = "Spline interval [-B, B] in standardized units (default: ${DEFAULT-VALUE}).")
     double tailBound;
 
     @Option(names = "--lu", description = "Add an LU-parameterized linear layer between steps.")
@@ -77,6 +78,19 @@ final class TrainCommand implements Callable<Integer> {
             + "the conditioners while training, 0 <= P < 1; evaluation is unaffected (default: ${DEFAULT-VALUE}).")
     double dropout;
 
+    @Option(names = "--input-bound", description = "Conditioners read B tanh(x / B) of their input, in standardized "
+            + "units; 0 reads x (default: " + FlowSpec.DEFAULT_INPUT_BOUND + ", 0 for nsf).")
+    Double inputBound;
+
+    @Option(names = "--both-halves", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Coupling steps also transform their pass-through half with free parameters "
+            + "(--no-both-halves: classic coupling; default: ${DEFAULT-VALUE}).")
+    boolean bothHalves;
+
+    @Option(names = "--affine-scale", defaultValue = "soft", description = "Log-scale of realnvp, maf and iaf: soft, "
+            + "u / (1 + |u| / ln 1000), or tanh, 3 tanh(u / 3) (default: ${DEFAULT-VALUE}).")
+    String affineScale;
+
     @Option(names = "--dtype", defaultValue = "float32", description = "Element type of the model and the "
             + "training data: float32 or float64 (default: ${DEFAULT-VALUE}).")
     String dtype;
@@ -84,21 +98,21 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "0", description = "Epochs; 0 picks about 3,000 steps, within 5..300 epochs (default).")
     int epochs;
 
-    @Option(names = "--batch", defaultValue = "512", description = "Rows per step (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", defaultValue = "" + TrainConfig.DEFAULT_BATCH, description = "Rows per step (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(names = "--shards", defaultValue = "" + TrainConfig.DEFAULT_SHARDS, description = "Parts of each batch "
             + "computed concurrently; the result does not depend on the thread count (default: ${DEFAULT-VALUE}).")
     int shards;
 
-    @Option(names = "--lr", defaultValue = "5e-3", description = "Peak learning rate, cosine decay (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", defaultValue = "" + TrainConfig.DEFAULT_LEARNING_RATE, description = "Peak learning rate, cosine decay (default: ${DEFAULT-VALUE}).")
     double lr;
 
     @Option(names = "--schedule", defaultValue = "cosine", description = "Learning-rate schedule: cosine (decay to 0 "
             + "over the run) or constant (default: ${DEFAULT-VALUE}).")
     String schedule;
 
-    @Option(names = "--clip", defaultValue = "5", description = "Global gradient-norm bound; 0 turns clipping off "
+    @Option(names = "--clip", defaultValue = "" + TrainConfig.DEFAULT_CLIP, description = "Global gradient-norm bound; 0 turns clipping off "
             + "(default: ${DEFAULT-VALUE}).")
     double clip;
 
@@ -111,7 +125,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--test-fraction", defaultValue = "0.1", description = "Test share of the rows (default: ${DEFAULT-VALUE}).")
     double testFraction;
 
-    @Option(names = "--patience", defaultValue = "10", description = "Early-stopping patience in epochs; 0 turns it off (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--patience", defaultValue = "" + TrainConfig.DEFAULT_PATIENCE, description = "Early-stopping patience in epochs; 0 turns it off (default: ${DEFAULT-VALUE}).")
     int patience;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the split, the initial weights and the shuffling (default: ${DEFAULT-VALUE}).")
@@ -120,7 +134,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", description = "Kernel threads; 0 uses every processor (default).")
     int threads;
 
-    @Option(names = "--rows", defaultValue = "20000", description = "Rows to generate for toy data (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rows", defaultValue = "" + Toys.DEFAULT_ROWS, description = "Rows to generate for toy data (default: ${DEFAULT-VALUE}).")
     int rows;
 
     @Option(names = "--columns", split = ",", description = "CSV data columns (names, or 0-based indices); default: all but the context.")
@@ -185,14 +199,14 @@ final class TrainCommand implements Callable<Integer> {
                 : Standardizer.fit(Rows.columns(split.train(), features, features + contextFeatures));
         Preprocessing pre = new Preprocessing(sx, sc, d.levels());
         FlowSpec fs = new FlowSpec(flow, features, contextFeatures, layers, hidden, Activation.RELU, bins, tailBound, lu,
-                type, seed, dropout, conditioner);
+                type, seed, dropout, conditioner, inputBound != null ? inputBound : FlowSpec.defaultInputBound(flow),
+                bothHalves, affineScale);
         FlowModel model = new FlowModel(fs, org.flows4j.flows.Flows.build(fs), pre, d.columns(), d.contextColumns(), null);
         TrainData td = new TrainData(tensor(sx.forward(trainX), type), context(split.train(), features, sc, type),
                 split.validation().length == 0 ? null
                         : tensor(sx.forward(Rows.columns(split.validation(), 0, features)), type),
                 split.validation().length == 0 ? null : context(split.validation(), features, sc, type));
-        int perEpoch = (split.train().length + batch - 1) / Math.max(1, batch);
-        int e = epochs > 0 ? epochs : Math.max(5, Math.min(300, (3000 + perEpoch - 1) / perEpoch));
+        int e = epochs > 0 ? epochs : TrainConfig.autoEpochs(split.train().length, batch);
         TrainConfig cfg = TrainConfig.defaults().withEpochs(e).withBatchSize(batch).withLearningRate(lr)
                 .withWeightDecay(weightDecay).withClipNorm(clip).withSchedule(schedule.equals("cosine"), 0).withPatience(split.validation().length == 0 ? 0 : patience).withSeed(seed).withShards(shards);
         w.printf(Locale.ROOT, "training %s on %s: %d train / %d validation / %d test rows, %d features%s, %d parameters%n",

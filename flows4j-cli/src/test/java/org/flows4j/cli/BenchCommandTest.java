@@ -91,8 +91,9 @@ class BenchCommandTest {
     void paramsCountTheFlowsWeights() {
         assertEquals(0, Main.run("bench", "--model", "realnvp", "--dim", "2", "--layers", "1", "--hidden", "3",
                 "--batch", "4", "--eval-batch", "4", "--threads", "1", "--warmup-seconds", "0"));
-        // One coupling on 2 features: an MLP 1 -> 3 -> 3 -> 2 (scale and shift of one feature), weights and biases.
-        long expected = (1 * 3 + 3) + (3 * 3 + 3) + (3 * 2 + 2);
+        // One coupling on 2 features: an MLP 1 -> 3 -> 3 -> 2 (scale and shift of one feature), weights and biases,
+        // and the free scale and shift of the pass-through feature (both halves are transformed).
+        long expected = (1 * 3 + 3) + (3 * 3 + 3) + (3 * 2 + 2) + 2;
         assertEquals(String.valueOf(expected), parse(lines(out).get(0)).get("params"));
     }
 

@@ -33,16 +33,53 @@ import org.flows4j.tensor.DType;
  *                        widths, or MADE for autoregressive kinds) or {@code resnet} (coupling kinds only:
  *                        a {@link org.flows4j.nn.ResidualNet} with one residual block per entry of
  *                        {@code hidden}, all of which must then be equal)
+ * @param inputBound      every conditioner reads {@code B tanh(x / B)} of its input with {@code B = inputBound}
+ *                        ({@link org.flows4j.transform.ConditionerInput}), so its outputs stop growing outside
+ *                        the training range; 0 for the raw input (files written before this field existed)
+ * @param bothHalves      coupling kinds only: each step also transforms its pass-through half, elementwise,
+ *                        with free (unconditional) parameters of the same transformer, as zuko's coupling
+ *                        form does; false for the classic coupling (files written before this field existed)
+ * @param affineScale     log-scale of the affine kinds (realnvp, maf, iaf), one of {@link #AFFINE_SCALES}:
+ *                        {@code soft}, {@code u / (1 + |u| / ln 1000)} (the default), or {@code tanh},
+ *                        {@code 3 tanh(u / 3)} (files written before this field existed)
  */
 public record FlowSpec(String kind, int features, int contextFeatures, int layers, int[] hidden,
                        Activation activation, int bins, double tailBound, boolean luMixing, DType dtype, long seed,
-                       double dropout, String conditioner) {
+                       double dropout, String conditioner, double inputBound, boolean bothHalves, String affineScale) {
 
     /** The flow kinds {@link Flows#build} knows. */
     public static final List<String> KINDS = List.of("nice", "realnvp", "maf", "iaf", "nsf", "nsf-ar");
 
     /** The kinds built from coupling layers, the ones a {@code resnet} conditioner is available for. */
     public static final List<String> COUPLING_KINDS = List.of("nice", "realnvp", "nsf");
+
+    /** Default {@link #inputBound} of the affine and additive kinds, in standardized units (docs/FIT_QUALITY.md). */
+    public static final double DEFAULT_INPUT_BOUND = 3.0;
+
+    /**
+     * The default {@link #inputBound} of {@code kind}: {@link #DEFAULT_INPUT_BOUND} for every kind but the
+     * spline coupling {@code nsf}, which gets 0. Measured on fmnist49 (docs/FIT_QUALITY.md): the bound took MAF
+     * from -119.5 to -130.5 and RealNVP's lowest test log-density from -821,179 to about -1,500 (the affine
+     * kinds' shifts extrapolate linearly and compound across steps), and nsf-ar from -147.4 to -148.3/-148.5;
+     * for nsf it cost 4-8 nats (-146.8 without, -137.5 to -138.5 with), so nsf reads its raw input. A spline
+     * maps [-B, B] into itself and is the identity outside, so spline flows have nothing to compound.
+     */
+    public static double defaultInputBound(String kind) {
+        String k = kind == null ? "" : kind.toLowerCase(Locale.ROOT);
+        return k.equals("nsf") ? 0.0 : DEFAULT_INPUT_BOUND;
+    }
+
+    /** Default number of steps. */
+    public static final int DEFAULT_LAYERS = 5;
+    /** Default width of each of the conditioners' two hidden layers. */
+    public static final int DEFAULT_WIDTH = 64;
+    /** Default spline bins. */
+    public static final int DEFAULT_BINS = 8;
+    /** Default spline interval {@code [-B, B]}, standardized units. */
+    public static final double DEFAULT_TAIL_BOUND = 4.0;
+
+    /** The affine log-scale forms: {@code soft} (the default) and {@code tanh}. */
+    public static final List<String> AFFINE_SCALES = List.of("soft", "tanh");
 
     /** The conditioner networks: {@code mlp} (the default) and {@code resnet}. */
     public static final List<String> CONDITIONERS = List.of("mlp", "resnet");
@@ -83,12 +120,25 @@ public record FlowSpec(String kind, int features, int contextFeatures, int layer
         }
         conditioner = conditioner == null ? null : conditioner.toLowerCase(Locale.ROOT);
         checkConditioner(kind, conditioner, hidden);
+        affineScale = affineScale == null ? null : affineScale.toLowerCase(Locale.ROOT);
+        if (!AFFINE_SCALES.contains(affineScale)) {
+            throw new IllegalArgumentException("FlowSpec: unknown affineScale '" + affineScale + "'; expected one of "
+                    + AFFINE_SCALES);
+        }
+        if (!(inputBound >= 0) || Double.isInfinite(inputBound)) {
+            throw new IllegalArgumentException("FlowSpec: inputBound must be finite and >= 0 (0 for none), got "
+                    + inputBound);
+        }
     }
 
-    /** A spec with the {@code mlp} conditioner and no dropout (the fields before dropout existed). */
+    /**
+     * A spec with the {@code mlp} conditioner, no dropout, and the current defaults
+     * {@link #defaultInputBound(String)} and {@code bothHalves = true}.
+     */
     public FlowSpec(String kind, int features, int contextFeatures, int layers, int[] hidden, Activation activation,
             int bins, double tailBound, boolean luMixing, DType dtype, long seed) {
-        this(kind, features, contextFeatures, layers, hidden, activation, bins, tailBound, luMixing, dtype, seed, 0.0, "mlp");
+        this(kind, features, contextFeatures, layers, hidden, activation, bins, tailBound, luMixing, dtype, seed, 0.0, "mlp",
+                defaultInputBound(kind), true, "soft");
     }
 
     private static void checkConditioner(String kind, String conditioner, int[] hidden) {
@@ -110,11 +160,14 @@ public record FlowSpec(String kind, int features, int contextFeatures, int layer
     }
 
     /**
-     * Defaults for {@code kind} on {@code features} dimensions: 5 steps, conditioners with two hidden
-     * layers of 64 ReLU units, 8 spline bins on [-3, 3], no LU mixing, float32, seed 0.
+     * The defaults of the library and of {@code flows4j train} for {@code kind} on {@code features} dimensions:
+     * {@value #DEFAULT_LAYERS} steps, conditioners with two hidden layers of {@value #DEFAULT_WIDTH} ReLU units,
+     * {@value #DEFAULT_BINS} spline bins on [-4, 4], no LU mixing, float32, seed 0, the conditioner input bound of
+     * {@link #defaultInputBound(String)}, both halves of coupling steps transformed, the soft-clamp affine scale.
      */
     public static FlowSpec defaults(String kind, int features) {
-        return new FlowSpec(kind, features, 0, 5, new int[] {64, 64}, Activation.RELU, 8, 3.0, false, DType.FLOAT32, 0);
+        return new FlowSpec(kind, features, 0, DEFAULT_LAYERS, new int[] {DEFAULT_WIDTH, DEFAULT_WIDTH}, Activation.RELU,
+                DEFAULT_BINS, DEFAULT_TAIL_BOUND, false, DType.FLOAT32, 0);
     }
 
     /** The hidden widths (a copy). */
@@ -125,56 +178,73 @@ public record FlowSpec(String kind, int features, int contextFeatures, int layer
 
     /** A copy with a context of {@code c} features. */
     public FlowSpec withContext(int c) {
-        return new FlowSpec(kind, features, c, layers, hidden, activation, bins, tailBound, luMixing, dtype, seed, dropout,
-                conditioner);
+        return new FlowSpec(kind, features, c, layers, hidden, activation, bins, tailBound, luMixing, dtype, seed, dropout, conditioner, inputBound, bothHalves, affineScale);
     }
 
     /** A copy with {@code n} steps. */
     public FlowSpec withLayers(int n) {
         return new FlowSpec(kind, features, contextFeatures, n, hidden, activation, bins, tailBound, luMixing, dtype, seed,
-                dropout, conditioner);
+                dropout, conditioner, inputBound, bothHalves, affineScale);
     }
 
     /** A copy with these hidden widths. */
     public FlowSpec withHidden(int... h) {
         return new FlowSpec(kind, features, contextFeatures, layers, h, activation, bins, tailBound, luMixing, dtype, seed,
-                dropout, conditioner);
+                dropout, conditioner, inputBound, bothHalves, affineScale);
     }
 
     /** A copy with {@code k} spline bins on {@code [-b, b]}. */
     public FlowSpec withSpline(int k, double b) {
         return new FlowSpec(kind, features, contextFeatures, layers, hidden, activation, k, b, luMixing, dtype, seed,
-                dropout, conditioner);
+                dropout, conditioner, inputBound, bothHalves, affineScale);
     }
 
     /** A copy with or without LU mixing between steps. */
     public FlowSpec withLuMixing(boolean on) {
         return new FlowSpec(kind, features, contextFeatures, layers, hidden, activation, bins, tailBound, on, dtype, seed,
-                dropout, conditioner);
+                dropout, conditioner, inputBound, bothHalves, affineScale);
     }
 
     /** A copy with this element type. */
     public FlowSpec withDtype(DType t) {
         return new FlowSpec(kind, features, contextFeatures, layers, hidden, activation, bins, tailBound, luMixing, t, seed,
-                dropout, conditioner);
+                dropout, conditioner, inputBound, bothHalves, affineScale);
     }
 
     /** A copy with this seed. */
     public FlowSpec withSeed(long s) {
         return new FlowSpec(kind, features, contextFeatures, layers, hidden, activation, bins, tailBound, luMixing, dtype, s,
-                dropout, conditioner);
+                dropout, conditioner, inputBound, bothHalves, affineScale);
     }
 
     /** A copy with dropout rate {@code p} on the conditioners' hidden units in training. */
     public FlowSpec withDropout(double p) {
         return new FlowSpec(kind, features, contextFeatures, layers, hidden, activation, bins, tailBound, luMixing, dtype,
-                seed, p, conditioner);
+                seed, p, conditioner, inputBound, bothHalves, affineScale);
     }
 
     /** A copy with this conditioner network ({@code mlp} or {@code resnet}). */
     public FlowSpec withConditioner(String c) {
         return new FlowSpec(kind, features, contextFeatures, layers, hidden, activation, bins, tailBound, luMixing, dtype,
-                seed, dropout, c);
+                seed, dropout, c, inputBound, bothHalves, affineScale);
+    }
+
+    /** A copy whose conditioners read {@code B tanh(x / B)} with {@code B = bound} (0: the raw input). */
+    public FlowSpec withInputBound(double bound) {
+        return new FlowSpec(kind, features, contextFeatures, layers, hidden, activation, bins, tailBound, luMixing, dtype,
+                seed, dropout, conditioner, bound, bothHalves, affineScale);
+    }
+
+    /** A copy whose coupling steps do (or do not) also transform their pass-through half. */
+    public FlowSpec withBothHalves(boolean on) {
+        return new FlowSpec(kind, features, contextFeatures, layers, hidden, activation, bins, tailBound, luMixing, dtype,
+                seed, dropout, conditioner, inputBound, on, affineScale);
+    }
+
+    /** A copy with this affine log-scale form ({@code soft} or {@code tanh}). */
+    public FlowSpec withAffineScale(String form) {
+        return new FlowSpec(kind, features, contextFeatures, layers, hidden, activation, bins, tailBound, luMixing, dtype,
+                seed, dropout, conditioner, inputBound, bothHalves, form);
     }
 
     @Override
@@ -183,13 +253,15 @@ public record FlowSpec(String kind, int features, int contextFeatures, int layer
                 && contextFeatures == s.contextFeatures && layers == s.layers && Arrays.equals(hidden, s.hidden)
                 && activation == s.activation && bins == s.bins && Double.compare(tailBound, s.tailBound) == 0
                 && luMixing == s.luMixing && dtype == s.dtype && seed == s.seed
-                && Double.compare(dropout, s.dropout) == 0 && conditioner.equals(s.conditioner);
+                && Double.compare(dropout, s.dropout) == 0 && conditioner.equals(s.conditioner)
+                && Double.compare(inputBound, s.inputBound) == 0 && bothHalves == s.bothHalves
+                && affineScale.equals(s.affineScale);
     }
 
     @Override
     public int hashCode() {
         return Arrays.hashCode(new Object[] {kind, features, contextFeatures, layers, Arrays.hashCode(hidden), activation,
-            bins, tailBound, luMixing, dtype, seed, dropout, conditioner});
+            bins, tailBound, luMixing, dtype, seed, dropout, conditioner, inputBound, bothHalves, affineScale});
     }
 
     @Override
@@ -197,6 +269,9 @@ public record FlowSpec(String kind, int features, int contextFeatures, int layer
         return kind + "(D=" + features + ", context=" + contextFeatures + ", layers=" + layers + ", hidden="
                 + Arrays.toString(hidden) + ", " + activation + (kind.startsWith("nsf") ? ", bins=" + bins
                 + ", tailBound=" + tailBound : "") + (luMixing ? ", LU" : "") + (conditioner.equals("mlp") ? "" : ", "
-                + conditioner) + (dropout > 0 ? ", dropout=" + dropout : "") + ", " + dtype + ", seed=" + seed + ")";
+                + conditioner) + (dropout > 0 ? ", dropout=" + dropout : "") + ", inputBound=" + inputBound
+                + (bothHalves && COUPLING_KINDS.contains(kind) ? ", both halves" : "")
+                + (kind.equals("realnvp") || kind.equals("maf") || kind.equals("iaf") ? ", scale=" + affineScale : "")
+                + ", " + dtype + ", seed=" + seed + ")";
     }
 }

@@ -10,6 +10,7 @@ import org.flows4j.transform.AdditiveTransformer;
 import org.flows4j.transform.Affine;
 import org.flows4j.transform.AffineTransformer;
 import org.flows4j.transform.Composite;
+import org.flows4j.transform.ConditionerInput;
 import org.flows4j.transform.ElementwiseTransformer;
 import org.flows4j.transform.LULinear;
 import org.flows4j.transform.Permutation;
@@ -41,7 +42,11 @@ import org.flows4j.transform.coupling.CouplingTransform;
  * or with {@code resnet} a {@link org.flows4j.nn.ResidualNet} of {@code hidden.length} blocks of width
  * {@code hidden[0]}; autoregressive steps a MADE. With {@link FlowSpec#dropout()} {@code p > 0} the
  * conditioner of step {@code i} drops hidden units in training with masks seeded by
- * {@code Dropout(p, seed).child(i)}; the initial weights are the same as without dropout.
+ * {@code Dropout(p, seed).child(i)}; the initial weights are the same as without dropout. Every
+ * conditioner reads {@code B tanh(x / B)} of its input, {@code B = }{@link FlowSpec#inputBound()}
+ * ({@link ConditionerInput}; 0 reads {@code x}), and with {@link FlowSpec#bothHalves()} a coupling step
+ * also transforms its pass-through half with free parameters ({@link CouplingTransform}). The affine kinds'
+ * log-scale is {@link AffineTransformer#softClamp()} or, with {@code affineScale = tanh}, {@code 3 tanh(u / 3)}.
  *
  * <p>Fast directions: coupling flows evaluate and sample in one pass each; MAF and {@code nsf-ar}
  * evaluate densities in one pass per step and sample in {@code D}; IAF samples in one pass and
@@ -82,18 +87,22 @@ public final class Flows {
             case "nice":
                 return coupling(spec, new AdditiveTransformer(), dropout, rng);
             case "realnvp":
-                return coupling(spec, new AffineTransformer(), dropout, rng);
+                return coupling(spec, affine(spec), dropout, rng);
             case "nsf":
                 return coupling(spec, spline(spec), dropout, rng);
             case "maf":
-                return autoregressive(spec, new AffineTransformer(), dropout, rng);
+                return autoregressive(spec, affine(spec), dropout, rng);
             case "iaf":
-                return new InverseAutoregressive(autoregressive(spec, new AffineTransformer(), dropout, rng));
+                return new InverseAutoregressive(autoregressive(spec, affine(spec), dropout, rng));
             case "nsf-ar":
                 return autoregressive(spec, spline(spec), dropout, rng);
             default:
                 throw new IllegalArgumentException("Flows: unknown flow '" + spec.kind() + "' for D=" + d + ", C=" + c);
         }
+    }
+
+    private static AffineTransformer affine(FlowSpec spec) {
+        return spec.affineScale().equals("soft") ? AffineTransformer.softClamp() : new AffineTransformer();
     }
 
     private static RationalQuadraticTransformer spline(FlowSpec spec) {
@@ -106,13 +115,13 @@ public final class Flows {
                 ? ConditionerFactory.resnet(hidden[0], hidden.length, spec.activation(), dropout, spec.dtype(), rng)
                 : ConditionerFactory.mlp(hidden, spec.activation(), dropout, spec.dtype(), rng);
         return new CouplingTransform(CouplingMask.halfSplit(spec.features(), true), spec.contextFeatures(),
-                transformer, factory);
+                transformer, factory, new ConditionerInput(spec.inputBound()), spec.bothHalves());
     }
 
     private static AutoregressiveTransform autoregressive(FlowSpec spec, ElementwiseTransformer transformer,
             Dropout dropout, Rng rng) {
         MADE made = new MADE(spec.features(), spec.contextFeatures(), spec.hidden(), transformer.paramsPerFeature(),
                 spec.activation(), MADE.naturalOrder(spec.features()), true, dropout, spec.dtype(), rng);
-        return new AutoregressiveTransform(made, transformer);
+        return new AutoregressiveTransform(made, transformer, new ConditionerInput(spec.inputBound()));
     }
 }

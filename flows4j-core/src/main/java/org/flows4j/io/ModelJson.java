@@ -18,7 +18,8 @@ import org.flows4j.train.EpochStats;
  * <pre>
  * { "format": "flows4j-model", "format_version": 1, "library_version": "...",
  *   "spec": { "kind", "features", "context_features", "layers", "hidden": [..], "activation",
- *             "bins", "tail_bound", "lu_mixing", "dtype", "seed", "dropout", "conditioner" },
+ *             "bins", "tail_bound", "lu_mixing", "dtype", "seed", "dropout", "conditioner",
+ *             "input_bound", "both_halves", "affine_scale" },
  *   "preprocessing": { "standardize": {"mean": [..], "scale": [..]} | null,
  *                      "context_standardize": {..} | null, "dequantize_levels": 0 },
  *   "columns": [..], "context_columns": [..],
@@ -28,8 +29,9 @@ import org.flows4j.train.EpochStats;
  * </pre>
  * Non-finite numbers (a NaN validation NLL) are written as {@code null}. Reading is strict: a missing
  * field or one of the wrong type is an {@link InvalidModelFileException} naming the file and the field.
- * The exceptions are {@code spec.dropout} and {@code spec.conditioner}, added later: files without them
- * read as {@code 0} and {@code "mlp"}, the architecture they were trained with.
+ * The exceptions are {@code spec.dropout}, {@code spec.conditioner}, {@code spec.input_bound},
+ * {@code spec.both_halves} and {@code spec.affine_scale}, added later: files without them read as {@code 0},
+ * {@code "mlp"}, {@code 0}, {@code false} and {@code "tanh"}, the architecture they were trained with.
  */
 final class ModelJson {
     static final String FORMAT = "flows4j-model";
@@ -60,6 +62,9 @@ final class ModelJson {
         spec.put("seed", s.seed());
         spec.put("dropout", s.dropout());
         spec.put("conditioner", s.conditioner());
+        spec.put("input_bound", s.inputBound());
+        spec.put("both_halves", s.bothHalves());
+        spec.put("affine_scale", s.affineScale());
         ObjectNode pre = root.putObject("preprocessing");
         putStandardizer(pre, "standardize", m.preprocessing().data());
         putStandardizer(pre, "context_standardize", m.preprocessing().context());
@@ -155,7 +160,10 @@ final class ModelJson {
                     number(s, "tail_bound", source), bool(s, "lu_mixing", source),
                     DType.valueOf(text(s, "dtype", source).toUpperCase(Locale.ROOT)), longValue(s, "seed", source),
                     s.has("dropout") ? number(s, "dropout", source) : 0.0,
-                    s.has("conditioner") ? text(s, "conditioner", source) : "mlp");
+                    s.has("conditioner") ? text(s, "conditioner", source) : "mlp",
+                    s.has("input_bound") ? number(s, "input_bound", source) : 0.0,
+                    s.has("both_halves") && bool(s, "both_halves", source),
+                    s.has("affine_scale") ? text(s, "affine_scale", source) : "tanh");
         } catch (IllegalArgumentException e) {
             throw new InvalidModelFileException(source + ": invalid spec: " + e.getMessage());
         }

@@ -39,9 +39,43 @@ public record TrainConfig(int epochs, int batchSize, double learningRate, double
         require(shards >= 1, "shards must be >= 1, got " + shards);
     }
 
-    /** 50 epochs of batch 512, Adam at 1e-3 with cosine decay, clipping at 5, patience 10, seed 0, 2 shards. */
+    /** Default rows per step. */
+    public static final int DEFAULT_BATCH = 512;
+    /** Default peak learning rate (cosine decay to 0). */
+    public static final double DEFAULT_LEARNING_RATE = 5e-3;
+    /** Default global gradient-norm bound. */
+    public static final double DEFAULT_CLIP = 5.0;
+    /** Default early-stopping patience in epochs. */
+    public static final int DEFAULT_PATIENCE = 20;
+    /** Steps {@link #forRows} aims at. */
+    public static final int TARGET_STEPS = 3000;
+
+    /**
+     * The defaults of the library and of {@code flows4j train} (docs/FIT_QUALITY.md has the measurements
+     * that chose them): batch 512, Adam at 5e-3 with cosine decay, clipping at 5, patience 20, seed 0, 2 shards,
+     * and 50 epochs; {@link #forRows} picks the epochs from the data size as the command line does.
+     */
     public static TrainConfig defaults() {
-        return new TrainConfig(50, 512, 1e-3, 0, 5.0, true, 0, 10, 0, 4096, DEFAULT_SHARDS);
+        return new TrainConfig(50, DEFAULT_BATCH, DEFAULT_LEARNING_RATE, 0, DEFAULT_CLIP, true, 0, DEFAULT_PATIENCE, 0,
+                4096, DEFAULT_SHARDS);
+    }
+
+    /** {@link #defaults()} with {@link #autoEpochs}{@code (trainRows, DEFAULT_BATCH)} epochs. */
+    public static TrainConfig forRows(int trainRows) {
+        return defaults().withEpochs(autoEpochs(trainRows, DEFAULT_BATCH));
+    }
+
+    /**
+     * About {@link #TARGET_STEPS} steps of {@code batch} rows over {@code trainRows} rows, within 5..300
+     * epochs: {@code clamp(ceil(3000 / ceil(trainRows / batch)), 5, 300)}.
+     */
+    public static int autoEpochs(int trainRows, int batch) {
+        if (trainRows < 1 || batch < 1) {
+            throw new IllegalArgumentException("TrainConfig.autoEpochs: expected trainRows >= 1 and batch >= 1, got "
+                    + trainRows + " and " + batch);
+        }
+        int perEpoch = (trainRows + batch - 1) / batch;
+        return Math.max(5, Math.min(300, (TARGET_STEPS + perEpoch - 1) / perEpoch));
     }
 
     /** A copy with {@code epochs} changed. */

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 class FlowSpecOptionsTest {
     @Test
     void theOldConstructorAndTheDefaultsMeanMlpWithoutDropout() {
-        FlowSpec old = new FlowSpec("nsf", 2, 0, 5, new int[] {64, 64}, Activation.RELU, 8, 3.0, false, DType.FLOAT32, 0);
+        FlowSpec old = new FlowSpec("nsf", 2, 0, 5, new int[] {64, 64}, Activation.RELU, 8, FlowSpec.DEFAULT_TAIL_BOUND, false,
+                DType.FLOAT32, 0);
         assertEquals(0.0, old.dropout(), 0.0);
         assertEquals("mlp", old.conditioner());
         assertEquals(FlowSpec.defaults("nsf", 2), old);

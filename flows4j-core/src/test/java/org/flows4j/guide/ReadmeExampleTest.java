@@ -32,7 +32,7 @@ class ReadmeExampleTest {
         FlowSpec spec = FlowSpec.defaults("nsf", 2).withSpline(8, 4.0);
         Flow flow = Flows.build(spec);
         new Trainer(TrainConfig.defaults().withEpochs(20)).fit(flow, TrainData.of(Tensor.of(x).to(DType.FLOAT32)), null);
-        double[] logDensity = flow.logProb(new double[][] {{0.0, 0.5}, {3.0, 3.0}});
+        double[] logDensity = flow.logProb(new double[][] {{1.0, 0.0}, {3.0, 3.0}});
         double[][] samples = flow.sampleArray(1000, new Rng(42));
         FlowModel model = new FlowModel(spec, flow, Preprocessing.none(), List.of("x", "y"), List.of(), null);
         Path file = Files.createTempFile("moons", ".flow");
@@ -42,7 +42,7 @@ class ReadmeExampleTest {
 
         assertTrue(logDensity[0] > logDensity[1] + 5, "a point on the moons is far more likely than one off them");
         assertEquals(1000, samples.length);
-        double[][] probe = {{0.0, 0.5}, {3.0, 3.0}};
+        double[][] probe = {{1.0, 0.0}, {3.0, 3.0}};
         assertArrayEquals(logDensity, loaded.logProb(probe, null), 0.0);
         Files.delete(file);
 

@@ -78,6 +78,30 @@ class ModelFileOptionsTest {
     }
 
     @Test
+    void aFileFromBeforeIssue11LoadsWithTheOldArchitecture() throws IOException {
+        for (String kind : new String[] {"realnvp", "maf", "nsf"}) {
+            FlowModel m = model(FlowSpec.defaults(kind, 3).withLayers(2).withHidden(8).withSeed(4).withInputBound(0)
+                    .withBothHalves(false).withAffineScale("tanh"));
+            byte[] old = editSpec(ModelFile.encode(m), s -> {
+                s.remove("input_bound");
+                s.remove("both_halves");
+                s.remove("affine_scale");
+            });
+            FlowModel back = ModelFile.decode(old, "old.flow");
+            assertEquals(0.0, back.spec().inputBound(), 0.0);
+            assertTrue(!back.spec().bothHalves());
+            assertEquals("tanh", back.spec().affineScale());
+            assertEquals(m.spec(), back.spec());
+            assertArrayEquals(m.logProb(ROWS, null), back.logProb(ROWS, null), 0.0);
+        }
+        FlowModel now = model(FlowSpec.defaults("realnvp", 3).withLayers(2).withHidden(8));
+        FlowModel back = ModelFile.decode(ModelFile.encode(now), "new.flow");
+        assertEquals(FlowSpec.DEFAULT_INPUT_BOUND, back.spec().inputBound(), 0.0);
+        assertTrue(back.spec().bothHalves());
+        assertEquals("soft", back.spec().affineScale());
+    }
+
+    @Test
     void badValuesAreRefusedNamingTheField() throws IOException {
         byte[] good = ModelFile.encode(model(FlowSpec.defaults("nsf", 3).withLayers(1).withHidden(8)));
         String[][] cases = {{"dropout", "1.5", "dropout must be in [0, 1), got 1.5"},

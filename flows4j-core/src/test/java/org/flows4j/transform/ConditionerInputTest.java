@@ -65,7 +65,7 @@ class ConditionerInputTest {
     private static CouplingTransform coupling(double bound, long seed) {
         return new CouplingTransform(CouplingMask.halfSplit(4, true), 0, new AffineTransformer(),
                 ConditionerFactory.mlp(new int[] {16, 16}, Activation.RELU, DType.FLOAT64, new Rng(seed)),
-                new ConditionerInput(bound));
+                new ConditionerInput(bound), false);
     }
 
     private static void perturb(Transform t, double scale, long seed) {

@@ -18,6 +18,9 @@ import org.junit.jupiter.api.Test;
 
 /** {@link AffineTransformer} and {@link AdditiveTransformer} against their formulas, GradCheck and bad input. */
 class ElementwiseTransformersTest {
+    /** Both log-scale forms: {@code 3 tanh(u / 3)} and the soft clamp {@code u / (1 + |u| / ln 1000)}. */
+    private static final AffineTransformer[] FORMS = {new AffineTransformer(), AffineTransformer.softClamp()};
+
     /** {@code B tanh(u / B)} from the exponential definition of tanh, not from {@link Math#tanh}. */
     private static double clampedLogScale(double u, double bound) {
         double e = Math.exp(-2 * Math.abs(u) / bound);
@@ -71,14 +74,15 @@ class ElementwiseTransformersTest {
         Tensor x = Tensor.randn(rng, DType.FLOAT64, 3, 2);
         Tensor p2 = Tensor.randn(rng, DType.FLOAT64, 3, 2, 2);
         Tensor p1 = Tensor.randn(rng, DType.FLOAT64, 3, 2, 1);
-        AffineTransformer a = new AffineTransformer();
-        for (boolean inverse : new boolean[] {false, true}) {
-            GradCheck.Result out = GradCheck.check(v -> inverse ? a.inverse(v[0], v[1]).output()
-                    : a.forward(v[0], v[1]).output(), x, p2);
-            assertTrue(out.passed(), out::toString);
-            GradCheck.Result det = GradCheck.check(v -> inverse ? a.inverse(v[0], v[1]).logDet()
-                    : a.forward(v[0], v[1]).logDet(), x, p2);
-            assertTrue(det.passed(), det::toString);
+        for (AffineTransformer a : FORMS) {
+            for (boolean inverse : new boolean[] {false, true}) {
+                GradCheck.Result out = GradCheck.check(v -> inverse ? a.inverse(v[0], v[1]).output()
+                        : a.forward(v[0], v[1]).output(), x, p2);
+                assertTrue(out.passed(), out::toString);
+                GradCheck.Result det = GradCheck.check(v -> inverse ? a.inverse(v[0], v[1]).logDet()
+                        : a.forward(v[0], v[1]).logDet(), x, p2);
+                assertTrue(det.passed(), det::toString);
+            }
         }
         AdditiveTransformer s = new AdditiveTransformer();
         GradCheck.Result r = GradCheck.check(v -> s.inverse(v[0], v[1]).output(), x, p1);
@@ -99,7 +103,25 @@ class ElementwiseTransformersTest {
 
     @Test
     void fusedAffineAgreesWithThePlainCompositionInValuesAndGradients() {
-        AffineTransformer a = new AffineTransformer();
+        for (AffineTransformer a : FORMS) {
+            fusedAgreesWithPlain(a);
+        }
+    }
+
+    @Test
+    void softClampIsOneAtZeroAndApproachesItsBoundSlowly() {
+        AffineTransformer a = AffineTransformer.softClamp();
+        assertTrue(a.isSoftClamp());
+        Variable u = Variable.constant(Tensor.of(new double[][] {{0.0, 1.0, -50.0, 1e6}}));
+        Tensor l = a.logScale(u).value();
+        double b = Math.log(1000);
+        assertEquals(0.0, l.get(0), 0.0);
+        assertEquals(1.0 / (1 + 1.0 / b), l.get(1), 1e-15);
+        assertEquals(-50.0 / (1 + 50.0 / b), l.get(2), 1e-12);
+        assertTrue(l.get(3) < b && l.get(3) > 0.999 * b, "bounded by ln 1000: " + l.get(3));
+    }
+
+    private static void fusedAgreesWithPlain(AffineTransformer a) {
         for (DType dtype : new DType[] {DType.FLOAT64, DType.FLOAT32}) {
             double tol = dtype == DType.FLOAT64 ? 1e-12 : 2e-6;
             Rng rng = new Rng(9);
