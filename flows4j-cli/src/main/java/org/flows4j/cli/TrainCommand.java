@@ -79,7 +79,7 @@ final class TrainCommand implements Callable<Integer> {
     double dropout;
 
     @Option(names = "--input-bound", description = "Conditioners read B tanh(x / B) of their input, in standardized "
-            + "units; 0 reads x (default: " + FlowSpec.DEFAULT_INPUT_BOUND + ", 0 for nsf).")
+            + "units; 0 reads x (default: " + FlowSpec.DEFAULT_INPUT_BOUND + ", 0 for nsf and nsf-ar).")
     Double inputBound;
 
     @Option(names = "--both-halves", negatable = true, defaultValue = "true", fallbackValue = "true",

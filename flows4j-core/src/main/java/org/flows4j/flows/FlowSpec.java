@@ -57,16 +57,16 @@ public record FlowSpec(String kind, int features, int contextFeatures, int layer
     public static final double DEFAULT_INPUT_BOUND = 3.0;
 
     /**
-     * The default {@link #inputBound} of {@code kind}: {@link #DEFAULT_INPUT_BOUND} for every kind but the
-     * spline coupling {@code nsf}, which gets 0. Measured on fmnist49 (docs/FIT_QUALITY.md): the bound took MAF
-     * from -119.5 to -130.5 and RealNVP's lowest test log-density from -821,179 to about -1,500 (the affine
-     * kinds' shifts extrapolate linearly and compound across steps), and nsf-ar from -147.4 to -148.3/-148.5;
-     * for nsf it cost 4-8 nats (-146.8 without, -137.5 to -138.5 with), so nsf reads its raw input. A spline
-     * maps [-B, B] into itself and is the identity outside, so spline flows have nothing to compound.
+     * The default {@link #inputBound} of {@code kind}: {@link #DEFAULT_INPUT_BOUND} for nice, realnvp, maf and
+     * iaf, 0 for the spline kinds. Measured on fmnist49 (docs/FIT_QUALITY.md): the bound took MAF from -119.5 to
+     * -130.5 and RealNVP's lowest test log-density from -821,179 to about -1,500 (affine shifts extrapolate
+     * linearly and compound across steps); for nsf it cost 4-8 nats (-146.8 without, -137.5 to -138.5 with),
+     * for nsf-ar it made no consistent difference (-148.5, -148.3, -145.2 with; -146.9, -147.4 without). A
+     * spline maps [-B, B] into itself and is the identity outside, so spline flows have nothing to compound.
      */
     public static double defaultInputBound(String kind) {
         String k = kind == null ? "" : kind.toLowerCase(Locale.ROOT);
-        return k.equals("nsf") ? 0.0 : DEFAULT_INPUT_BOUND;
+        return k.startsWith("nsf") ? 0.0 : DEFAULT_INPUT_BOUND;
     }
 
     /** Default number of steps. */
