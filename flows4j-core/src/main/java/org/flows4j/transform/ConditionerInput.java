@@ -1,7 +1,7 @@
 package org.flows4j.transform;
 
 import org.flows4j.autodiff.Variable;
-import org.flows4j.tensor.Elementwise;
+import org.flows4j.tensor.BulkMath;
 import org.flows4j.tensor.Tensor;
 
 /**
@@ -50,14 +50,71 @@ public record ConditionerInput(double bound) {
         if (!squashes()) {
             return x;
         }
-        Tensor th = Elementwise.map(x.value(), v -> Math.tanh(v / bound));
-        Tensor y = Elementwise.map(th, t -> bound * t);
-        return Variable.fromOp("conditionerInput", y,
-                g -> new Tensor[] {Elementwise.zip(g, th, (u, t) -> u * (1.0 - t * t), "conditionerInput")}, x);
+        Tensor xv = x.value();
+        double[] th = tanhOfScaled(xv);
+        Tensor y = xv.zerosLike();
+        fill(y, th, bound);
+        return Variable.fromOp("conditionerInput", y, g -> {
+            Tensor gx = g.zerosLike();
+            float[] gf = g.floatData();
+            if (gf != null) {
+                float[] o = gx.floatData();
+                for (int i = 0; i < th.length; i++) {
+                    o[i] = (float) (gf[i] * (1.0 - th[i] * th[i]));
+                }
+            } else {
+                double[] gd = g.doubleData();
+                double[] o = gx.doubleData();
+                for (int i = 0; i < th.length; i++) {
+                    o[i] = gd[i] * (1.0 - th[i] * th[i]);
+                }
+            }
+            return new Tensor[] {gx};
+        }, x);
     }
 
     /** {@code B tanh(x / B)} per entry of a plain tensor (a new tensor); {@code x} itself when not squashing. */
     public Tensor apply(Tensor x) {
-        return squashes() ? Elementwise.map(x, v -> bound * Math.tanh(v / bound)) : x;
+        if (!squashes()) {
+            return x;
+        }
+        Tensor y = x.zerosLike();
+        fill(y, tanhOfScaled(x), bound);
+        return y;
+    }
+
+    /**
+     * {@code tanh(x / B)} as {@code 1 - 2 / (e^{2x/B} + 1)}, with the exponentials computed in one vectorized
+     * sweep ({@link BulkMath#exp}); arguments are clamped to {@code |2x/B| <= 40}, where tanh is +-1 in double.
+     */
+    private double[] tanhOfScaled(Tensor x) {
+        int n = x.numel();
+        double[] a = new double[n];
+        float[] xf = x.floatData();
+        double[] xd = xf == null ? x.doubleData() : null;
+        double k = 2.0 / bound;
+        for (int i = 0; i < n; i++) {
+            double v = k * (xf != null ? xf[i] : xd[i]);
+            a[i] = v > 40 ? 40 : (v < -40 ? -40 : v);
+        }
+        BulkMath.exp(a, 0, n);
+        for (int i = 0; i < n; i++) {
+            a[i] = 1.0 - 2.0 / (a[i] + 1.0);
+        }
+        return a;
+    }
+
+    private static void fill(Tensor y, double[] th, double bound) {
+        float[] yf = y.floatData();
+        if (yf != null) {
+            for (int i = 0; i < th.length; i++) {
+                yf[i] = (float) (bound * th[i]);
+            }
+        } else {
+            double[] yd = y.doubleData();
+            for (int i = 0; i < th.length; i++) {
+                yd[i] = bound * th[i];
+            }
+        }
     }
 }
