@@ -105,7 +105,7 @@ final class TrainCommand implements Callable<Integer> {
             + "computed concurrently; the result does not depend on the thread count (default: ${DEFAULT-VALUE}).")
     int shards;
 
-    @Option(names = "--lr", defaultValue = "" + TrainConfig.DEFAULT_LEARNING_RATE, description = "Peak learning rate, cosine decay (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", defaultValue = "" + TrainConfig.DEFAULT_LEARNING_RATE, description = "Peak learning rate, see --schedule (default: ${DEFAULT-VALUE}).")
     double lr;
 
     @Option(names = "--schedule", defaultValue = "cosine", description = "Learning-rate schedule: cosine (decay to 0 "

@@ -98,4 +98,24 @@ class FitBenchCommandTest {
         assertEquals(2, r.code());
         assertTrue(r.err().contains("expected cosine or constant, got 'linear'"), r.err());
     }
+
+    @Test
+    void trainRecordsTheArchitectureOptionsInTheModel() throws IOException {
+        Path m = dir.resolve("old.flow");
+        CliEndToEndTest.Run r = CliEndToEndTest.run("train", "--data", "toy:moons", "--rows", "600", "--flow", "realnvp",
+                "--layers", "2", "--hidden", "8,8", "--epochs", "1", "--threads", "1", "--no-both-halves",
+                "--input-bound", "0", "--affine-scale", "tanh", "--out", m.toString());
+        assertEquals(0, r.code(), r.err());
+        org.flows4j.flows.FlowSpec old = ModelFile.load(m).spec();
+        assertTrue(!old.bothHalves() && old.inputBound() == 0 && old.affineScale().equals("tanh"), old.toString());
+        Path d = dir.resolve("new.flow");
+        assertEquals(0, CliEndToEndTest.run("train", "--data", "toy:moons", "--rows", "600", "--flow", "realnvp",
+                "--layers", "2", "--hidden", "8,8", "--epochs", "1", "--threads", "1", "--out", d.toString()).code());
+        org.flows4j.flows.FlowSpec now = ModelFile.load(d).spec();
+        assertTrue(now.bothHalves() && now.inputBound() == 3 && now.affineScale().equals("soft"), now.toString());
+        CliEndToEndTest.Run bad = CliEndToEndTest.run("train", "--data", "toy:moons", "--affine-scale", "exp", "--out",
+                dir.resolve("bad.flow").toString());
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("unknown affineScale 'exp'"), bad.err());
+    }
 }
