@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.flows4j.data.Dequantizer;
 import org.flows4j.io.FlowModel;
+import org.flows4j.train.Evaluation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -42,21 +43,12 @@ final class EvalCommand implements Callable<Integer> {
         if (d.x().length == 0) {
             throw new IllegalArgumentException(data + ": no rows to evaluate");
         }
-        double[] lp = m.logProb(d.x(), d.context());
-        double mean = 0;
-        for (double v : lp) {
-            mean -= v / lp.length;
-        }
-        double ss = 0;
-        for (double v : lp) {
-            ss += (-v - mean) * (-v - mean);
-        }
-        double stderr = lp.length > 1 ? Math.sqrt(ss / (lp.length - 1) / lp.length) : 0;
+        Evaluation.Nll nll = Evaluation.Nll.of(m.logProb(d.x(), d.context()));
         ObjectNode o = new ObjectMapper().createObjectNode();
-        o.put("n", lp.length);
-        o.put("nll", mean);
-        o.put("nll_stderr", stderr);
-        o.put("bits_per_dim", Dequantizer.bitsPerDim(mean, d.features(), Math.max(1, d.levels())));
+        o.put("n", nll.n());
+        o.put("nll", nll.mean());
+        o.put("nll_stderr", nll.stderr());
+        o.put("bits_per_dim", Dequantizer.bitsPerDim(nll.mean(), d.features(), Math.max(1, d.levels())));
         spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(o));
         return 0;
     }

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.flows4j.io.FlowModel;
+import org.flows4j.train.Evaluation;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -126,21 +127,12 @@ final class FitBenchCommand implements Callable<Integer> {
     }
 
     private static String json(String flow, FlowModel m, double[] lp) throws Exception {
-        double mean = 0;
-        double min = Double.POSITIVE_INFINITY;
-        for (double v : lp) {
-            mean -= v / lp.length;
-            min = Math.min(min, v);
-        }
-        double ss = 0;
-        for (double v : lp) {
-            ss += (-v - mean) * (-v - mean);
-        }
+        Evaluation.Nll nll = Evaluation.Nll.of(lp);
         ObjectNode o = new ObjectMapper().createObjectNode();
         o.put("flow", flow);
-        o.put("test_nll", mean);
-        o.put("test_nll_stderr", lp.length > 1 ? Math.sqrt(ss / (lp.length - 1) / lp.length) : 0);
-        o.put("min_test_log_prob", min);
+        o.put("test_nll", nll.mean());
+        o.put("test_nll_stderr", nll.stderr());
+        o.put("min_test_log_prob", Arrays.stream(lp).min().orElseThrow());
         o.put("test_rows", lp.length);
         o.put("best_epoch", m.summary().bestEpoch());
         o.put("epochs", m.summary().epochs().size());

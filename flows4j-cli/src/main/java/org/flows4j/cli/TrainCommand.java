@@ -24,6 +24,7 @@ import org.flows4j.tensor.Parallel;
 import org.flows4j.tensor.Rng;
 import org.flows4j.tensor.Tensor;
 import org.flows4j.train.EpochStats;
+import org.flows4j.train.Evaluation;
 import org.flows4j.train.TrainConfig;
 import org.flows4j.train.TrainData;
 import org.flows4j.train.TrainListener;
@@ -225,12 +226,7 @@ final class TrainCommand implements Callable<Integer> {
         if (split.test().length > 0) {
             double[][] tx = Rows.columns(split.test(), 0, features);
             double[][] tc = contextFeatures == 0 ? null : Rows.columns(split.test(), features, features + contextFeatures);
-            double[] lp = model.logProb(tx, tc);
-            double sum = 0;
-            for (double v : lp) {
-                sum -= v;
-            }
-            testNll = sum / lp.length;
+            testNll = Evaluation.Nll.of(model.logProb(tx, tc)).mean();
         }
         FlowModel done = model.withSummary(new TrainingSummary(data, split.train().length, split.validation().length,
                 split.test().length, r.history(), r.bestEpoch(), testNll, seconds, seed, Parallel.threads()));

@@ -16,6 +16,26 @@ public final class Evaluation {
 
     /** Mean NLL and its standard error. */
     public record Nll(int n, double mean, double stderr) {
+        /**
+         * {@code mean = -(1/n) sum_i lp_i} and {@code stderr = sd(-lp) / sqrt(n)} (0 for one row) of the
+         * per-row log-densities {@code lp}.
+         */
+        public static Nll of(double[] lp) {
+            if (lp == null || lp.length == 0) {
+                throw new IllegalArgumentException("Evaluation.Nll.of: expected at least one log-density, got none");
+            }
+            double sum = 0;
+            for (double v : lp) {
+                sum -= v;
+            }
+            double mean = sum / lp.length;
+            double ss = 0;
+            for (double v : lp) {
+                ss += (-v - mean) * (-v - mean);
+            }
+            double sd = lp.length > 1 ? Math.sqrt(ss / (lp.length - 1)) : 0;
+            return new Nll(lp.length, mean, sd / Math.sqrt(lp.length));
+        }
     }
 
     /** The mean NLL of {@code x} (context optional) under {@code model}. */
@@ -25,18 +45,7 @@ public final class Evaluation {
 
     /** The mean NLL of {@code x} and its standard error; the model is left in evaluation mode. */
     public static Nll nll(Distribution model, Tensor x, Tensor context, int chunk) {
-        double[] lp = logProb(model, x, context, chunk);
-        double sum = 0;
-        for (double v : lp) {
-            sum -= v;
-        }
-        double mean = sum / lp.length;
-        double ss = 0;
-        for (double v : lp) {
-            ss += (-v - mean) * (-v - mean);
-        }
-        double sd = lp.length > 1 ? Math.sqrt(ss / (lp.length - 1)) : 0;
-        return new Nll(lp.length, mean, sd / Math.sqrt(lp.length));
+        return Nll.of(logProb(model, x, context, chunk));
     }
 
     /** {@code log p(x_i | c_i)} for every row, in evaluation mode, without gradients. */
