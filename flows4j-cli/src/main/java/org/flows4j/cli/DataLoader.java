@@ -1,5 +1,6 @@
 package org.flows4j.cli;
 
+import org.flows4j.flows.FlowModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -92,7 +93,7 @@ final class DataLoader {
     }
 
     /** Rows of a CSV or IDX file for a trained model: the model's columns by name when the header has them. */
-    static Dataset forModel(String spec, org.flows4j.io.FlowModel model, int toyRows, long seed) throws IOException {
+    static Dataset forModel(String spec, org.flows4j.flows.FlowModel model, int toyRows, long seed) throws IOException {
         if (spec.startsWith("toy:") || !spec.toLowerCase(java.util.Locale.ROOT).endsWith(".csv")) {
             Dataset d = load(spec, List.of(), List.of(), toyRows, seed);
             requireWidth(d, model);
@@ -149,7 +150,7 @@ final class DataLoader {
         return out;
     }
 
-    private static void requireWidth(Dataset d, org.flows4j.io.FlowModel model) {
+    private static void requireWidth(Dataset d, org.flows4j.flows.FlowModel model) {
         if (d.features() != model.spec().features()) {
             throw new IllegalArgumentException(d.source() + ": the model expects " + model.spec().features()
                     + " columns, the data has " + d.features());

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.flows4j.data.Toys;
-import org.flows4j.io.FlowModel;
+import org.flows4j.flows.FlowModel;
 import org.flows4j.tensor.Rng;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

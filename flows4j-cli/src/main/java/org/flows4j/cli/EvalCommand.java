@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.flows4j.data.Dequantizer;
-import org.flows4j.io.FlowModel;
+import org.flows4j.flows.FlowModel;
 import org.flows4j.train.Evaluation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

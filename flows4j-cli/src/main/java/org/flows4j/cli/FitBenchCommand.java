@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.flows4j.io.FlowModel;
+import org.flows4j.flows.FlowModel;
 import org.flows4j.train.Evaluation;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

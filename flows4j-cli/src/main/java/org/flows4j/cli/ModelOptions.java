@@ -3,7 +3,7 @@ package org.flows4j.cli;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.flows4j.data.Dequantizer;
-import org.flows4j.io.FlowModel;
+import org.flows4j.flows.FlowModel;
 import org.flows4j.io.ModelFile;
 import org.flows4j.tensor.Rng;
 

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import javax.imageio.ImageIO;
-import org.flows4j.train.EpochStats;
+import org.flows4j.flows.EpochStats;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;

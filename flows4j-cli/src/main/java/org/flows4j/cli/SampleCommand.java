@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.flows4j.io.AtomicWrite;
-import org.flows4j.io.FlowModel;
+import org.flows4j.flows.FlowModel;
 import org.flows4j.tensor.Rng;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

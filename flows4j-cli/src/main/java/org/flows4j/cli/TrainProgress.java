@@ -9,7 +9,7 @@ import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
-import org.flows4j.train.EpochStats;
+import org.flows4j.flows.EpochStats;
 import org.flows4j.train.TrainListener;
 import org.flows4j.train.TrainState;
 

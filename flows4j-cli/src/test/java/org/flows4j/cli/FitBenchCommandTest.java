@@ -12,7 +12,7 @@ import java.util.List;
 import org.flows4j.data.CsvReader;
 import org.flows4j.data.Fmnist49;
 import org.flows4j.data.Table;
-import org.flows4j.io.FlowModel;
+import org.flows4j.flows.FlowModel;
 import org.flows4j.io.ModelFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -20,7 +20,7 @@ import java.util.function.Function;
 import java.util.function.IntPredicate;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
-import org.flows4j.train.EpochStats;
+import org.flows4j.flows.EpochStats;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

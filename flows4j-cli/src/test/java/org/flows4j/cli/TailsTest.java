@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.flows4j.data.Standardizer;
-import org.flows4j.io.FlowModel;
+import org.flows4j.flows.FlowModel;
 import org.flows4j.io.ModelFile;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

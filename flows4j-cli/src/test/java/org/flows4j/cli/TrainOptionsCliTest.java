@@ -18,7 +18,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.flows4j.data.Toys;
 import org.flows4j.flows.Flows;
-import org.flows4j.io.FlowModel;
+import org.flows4j.flows.FlowModel;
 import org.flows4j.io.ModelFile;
 import org.flows4j.tensor.DType;
 import org.junit.jupiter.api.Test;

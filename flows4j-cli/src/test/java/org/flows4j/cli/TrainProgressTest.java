@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import org.flows4j.train.EpochStats;
+import org.flows4j.flows.EpochStats;
 import org.junit.jupiter.api.Test;
 
 class TrainProgressTest {

@@ -18,7 +18,7 @@ import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 import org.flows4j.tensor.Tensor;
-import org.flows4j.train.EpochStats;
+import org.flows4j.flows.EpochStats;
 import org.flows4j.train.TrainState;
 
 /**

@@ -1,5 +1,6 @@
 package org.flows4j.io;
 
+import org.flows4j.flows.FlowModel;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

@@ -1,5 +1,8 @@
 package org.flows4j.io;
 
+import org.flows4j.flows.TrainingSummary;
+import org.flows4j.flows.Preprocessing;
+import org.flows4j.flows.FlowModel;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -11,7 +14,7 @@ import org.flows4j.autodiff.Activation;
 import org.flows4j.data.Standardizer;
 import org.flows4j.flows.FlowSpec;
 import org.flows4j.tensor.DType;
-import org.flows4j.train.EpochStats;
+import org.flows4j.flows.EpochStats;
 
 /**
  * The {@code model.json} of a model file:

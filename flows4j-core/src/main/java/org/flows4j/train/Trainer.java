@@ -1,5 +1,6 @@
 package org.flows4j.train;
 
+import org.flows4j.flows.EpochStats;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -15,7 +15,7 @@ import org.flows4j.flows.Flows;
 import org.flows4j.data.Toys;
 import org.flows4j.tensor.DType;
 import org.flows4j.tensor.Tensor;
-import org.flows4j.train.EpochStats;
+import org.flows4j.flows.EpochStats;
 import org.flows4j.train.TrainConfig;
 import org.flows4j.train.TrainData;
 import org.flows4j.train.TrainListener;

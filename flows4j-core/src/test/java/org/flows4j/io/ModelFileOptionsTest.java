@@ -1,5 +1,7 @@
 package org.flows4j.io;
 
+import org.flows4j.flows.Preprocessing;
+import org.flows4j.flows.FlowModel;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

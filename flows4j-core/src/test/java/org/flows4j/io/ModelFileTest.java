@@ -1,5 +1,8 @@
 package org.flows4j.io;
 
+import org.flows4j.flows.TrainingSummary;
+import org.flows4j.flows.Preprocessing;
+import org.flows4j.flows.FlowModel;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -31,7 +34,7 @@ import org.flows4j.flows.FlowSpec;
 import org.flows4j.nn.Parameter;
 import org.flows4j.tensor.Rng;
 import org.flows4j.tensor.Tensor;
-import org.flows4j.train.EpochStats;
+import org.flows4j.flows.EpochStats;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,5 +1,6 @@
 package org.flows4j.train;
 
+import org.flows4j.flows.EpochStats;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

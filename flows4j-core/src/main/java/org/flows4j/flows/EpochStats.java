@@ -1,4 +1,4 @@
-package org.flows4j.train;
+package org.flows4j.flows;
 
 /**
  * What one epoch did.

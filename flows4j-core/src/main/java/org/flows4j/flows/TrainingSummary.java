@@ -1,7 +1,7 @@
-package org.flows4j.io;
+package org.flows4j.flows;
 
 import java.util.List;
-import org.flows4j.train.EpochStats;
+import org.flows4j.flows.EpochStats;
 
 /**
  * How a saved model was trained, for reports and the training-curve plot.

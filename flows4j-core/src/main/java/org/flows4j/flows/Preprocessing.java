@@ -1,4 +1,4 @@
-package org.flows4j.io;
+package org.flows4j.flows;
 
 import org.flows4j.data.Standardizer;
 

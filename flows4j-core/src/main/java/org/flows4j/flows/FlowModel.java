@@ -1,4 +1,4 @@
-package org.flows4j.io;
+package org.flows4j.flows;
 
 import java.util.List;
 import org.flows4j.autodiff.GradMode;
