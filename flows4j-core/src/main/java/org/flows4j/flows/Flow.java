@@ -1,5 +1,8 @@
 package org.flows4j.flows;
 
+import org.flows4j.nn.Parts;
+import org.flows4j.nn.PartConfig;
+import org.flows4j.nn.Part;
 import org.flows4j.autodiff.ArithmeticOps;
 import org.flows4j.autodiff.GradMode;
 import org.flows4j.autodiff.Variable;
@@ -22,7 +25,7 @@ import org.flows4j.transform.Transformed;
  * (which is the slow direction for autoregressive transforms such as MAF). A trained flow is safe
  * to evaluate from many threads at once.
  */
-public final class Flow extends Distribution {
+public final class Flow extends Distribution implements Part {
     /**
      * Rows per chunk of a pass without gradient over many rows ({@code logProb}, {@code sample}); the
      * chunks run concurrently on the kernel threads, and a chunk's activations stay in the core's cache.
@@ -157,5 +160,11 @@ public final class Flow extends Distribution {
 
     private static Variable rowsOf(Tensor t, int r0, int r1) {
         return t == null ? null : Variable.constant(t.rows(r0, r1));
+    }
+
+    /** Type {@code flow}: {@code transform} and {@code base}, each a part config. */
+    @Override
+    public PartConfig describe() {
+        return PartConfig.of("flow").with("transform", Parts.describe(transform)).with("base", Parts.describe(base));
     }
 }

@@ -49,7 +49,7 @@ import org.flows4j.tensor.Tensor;
  * one the degree masks allow and the network stays autoregressive. Passes without gradients (sampling,
  * {@link IncrementalMADE}) never drop units, so they compute the same function as evaluation mode.
  */
-public final class MADE extends Network {
+public final class MADE extends Network implements Part {
     private final int features;
     private final int contextFeatures;
     private final int outputsPerFeature;
@@ -253,5 +253,21 @@ public final class MADE extends Network {
     @Override
     public int outFeatures() {
         return features * outputsPerFeature;
+    }
+
+    /**
+     * Type {@code made}: {@code features}, {@code context_features}, {@code hidden}, {@code outputs_per_feature},
+     * {@code activation}, {@code input_degrees}, {@code dropout} and {@code dropout_seed}, {@code dtype}.
+     */
+    @Override
+    public PartConfig describe() {
+        int[] hidden = new int[hiddenDegrees.length];
+        for (int i = 0; i < hidden.length; i++) {
+            hidden[i] = hiddenDegrees[i].length;
+        }
+        return PartConfig.of("made").with("features", features).with("context_features", contextFeatures)
+                .with("hidden", hidden).with("outputs_per_feature", outputsPerFeature).with("activation", activation)
+                .with("input_degrees", inputDegrees).with("dropout", dropout.rate())
+                .with("dropout_seed", dropout.seed()).with("dtype", Parts.dtypeOf(this));
     }
 }

@@ -24,7 +24,7 @@ import org.flows4j.tensor.Tensor;
  * multiply-adds. Holds no mutable state during forward, except the call counter that {@link Dropout}
  * uses outside a key scope.
  */
-public final class MLP extends Network {
+public final class MLP extends Network implements Part {
     private final int in;
     private final int contextFeatures;
     private final int out;
@@ -133,5 +133,20 @@ public final class MLP extends Network {
     @Override
     public int outFeatures() {
         return out;
+    }
+
+    /**
+     * Type {@code mlp}: {@code in}, {@code context_features}, {@code hidden}, {@code out}, {@code activation},
+     * {@code dropout} and {@code dropout_seed}, {@code dtype}.
+     */
+    @Override
+    public PartConfig describe() {
+        int[] hidden = new int[layers.size() - 1];
+        for (int i = 0; i < hidden.length; i++) {
+            hidden[i] = layers.get(i).outFeatures();
+        }
+        return PartConfig.of("mlp").with("in", in).with("context_features", contextFeatures).with("hidden", hidden)
+                .with("out", out).with("activation", activation).with("dropout", dropout.rate())
+                .with("dropout_seed", dropout.seed()).with("dtype", Parts.dtypeOf(this));
     }
 }

@@ -23,7 +23,7 @@ import org.flows4j.tensor.ShapeMismatchException;
  * multiply-adds. Holds no mutable state during forward, except the call counter that {@link Dropout}
  * uses outside a key scope.
  */
-public final class ResidualNet extends Network {
+public final class ResidualNet extends Network implements Part {
     private final int in;
     private final int contextFeatures;
     private final int out;
@@ -114,5 +114,17 @@ public final class ResidualNet extends Network {
     @Override
     public int outFeatures() {
         return out;
+    }
+
+    /**
+     * Type {@code resnet}: {@code in}, {@code context_features}, {@code out}, {@code hidden} (the block width),
+     * {@code blocks}, {@code activation}, {@code dropout} and {@code dropout_seed}, {@code dtype}.
+     */
+    @Override
+    public PartConfig describe() {
+        return PartConfig.of("resnet").with("in", in).with("context_features", contextFeatures).with("out", out)
+                .with("hidden", initialLayer.outFeatures()).with("blocks", blocks.size()).with("activation", activation)
+                .with("dropout", dropout.rate()).with("dropout_seed", dropout.seed())
+                .with("dtype", Parts.dtypeOf(this));
     }
 }

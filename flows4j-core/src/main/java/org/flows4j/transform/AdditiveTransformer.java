@@ -1,5 +1,7 @@
 package org.flows4j.transform;
 
+import org.flows4j.nn.PartConfig;
+import org.flows4j.nn.Part;
 import org.flows4j.autodiff.ArithmeticOps;
 import org.flows4j.autodiff.Variable;
 import org.flows4j.tensor.Tensor;
@@ -9,7 +11,7 @@ import org.flows4j.tensor.Tensor;
  * {@code y = x + t}, {@code x = y - t}. Since {@code dy/dx = 1}, the log-det is exactly 0 in both
  * directions (returned as a constant, so it adds no work to the backward pass). Cost: one add.
  */
-public final class AdditiveTransformer implements ElementwiseTransformer {
+public final class AdditiveTransformer implements ElementwiseTransformer, Part {
     /** The additive transformer (stateless). */
     public AdditiveTransformer() {
     }
@@ -33,5 +35,11 @@ public final class AdditiveTransformer implements ElementwiseTransformer {
 
     private static Variable zeroLogDet(Variable x) {
         return Variable.constant(Tensor.zeros(x.dtype(), x.size(0)));
+    }
+
+    /** Type {@code additive-transformer}, no settings. */
+    @Override
+    public PartConfig describe() {
+        return PartConfig.of("additive-transformer");
     }
 }

@@ -1,5 +1,8 @@
 package org.flows4j.transform;
 
+import org.flows4j.nn.Parts;
+import org.flows4j.nn.PartConfig;
+import org.flows4j.nn.Part;
 import org.flows4j.autodiff.ActivationOps;
 import org.flows4j.autodiff.ArithmeticOps;
 import org.flows4j.autodiff.ReduceOps;
@@ -21,7 +24,7 @@ import org.flows4j.tensor.Tensor;
  * the identity; {@link #fixed} holds the given {@code shift} and {@code scale} (either sign, never
  * zero) as buffers, saved in the state dict but not trained. Cost: {@code O(N D)} per direction.
  */
-public final class Affine extends Transform {
+public final class Affine extends Transform implements Part {
     private final Parameter shiftParam;
     private final Parameter logScaleParam;
     private final Tensor shiftBuffer;
@@ -108,5 +111,15 @@ public final class Affine extends Transform {
     protected Transformed applyInverse(Variable y, Variable context) {
         Variable x = ArithmeticOps.div(ArithmeticOps.sub(y, shift()), scale());
         return new Transformed(x, RowLogDet.repeat(ArithmeticOps.neg(logAbsDet()), y.size(0), y.dtype()));
+    }
+
+    /**
+     * Type {@code affine}: {@code features}, {@code dtype}, {@code learnable} (parameters {@code shift},
+     * {@code logScale}; otherwise the buffers {@code shift}, {@code scale}).
+     */
+    @Override
+    public PartConfig describe() {
+        return PartConfig.of("affine").with("features", features()).with("dtype", Parts.dtypeOf(this))
+                .with("learnable", shiftParam != null);
     }
 }

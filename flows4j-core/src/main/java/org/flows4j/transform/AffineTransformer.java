@@ -1,5 +1,7 @@
 package org.flows4j.transform;
 
+import org.flows4j.nn.PartConfig;
+import org.flows4j.nn.Part;
 import org.flows4j.autodiff.ActivationOps;
 import org.flows4j.autodiff.ArithmeticOps;
 import org.flows4j.autodiff.ReduceOps;
@@ -33,7 +35,7 @@ import org.flows4j.autodiff.Variable;
  * Cost: one fused sweep over {@code [N, K]} with two {@code exp} per element ({@link AffineTransformerOp});
  * {@link #logScale} and {@link #scale} give the same functions as compositions of generic ops.
  */
-public final class AffineTransformer implements ElementwiseTransformer {
+public final class AffineTransformer implements ElementwiseTransformer, Part {
     /** The default bound {@code B} of the log-scale: {@code s} in {@code (0.0498, 20.09)}. */
     public static final double DEFAULT_LOG_SCALE_BOUND = 3.0;
 
@@ -116,5 +118,16 @@ public final class AffineTransformer implements ElementwiseTransformer {
     public Transformed inverse(Variable y, Variable params) {
         TransformerParams.check("AffineTransformer.inverse", y, params, 2);
         return AffineTransformerOp.apply(y, params, bound, soft, true);
+    }
+
+    /** Type {@code affine-transformer}: {@code bound} of the log-scale and {@code soft} (soft clamp, else tanh). */
+    @Override
+    public PartConfig describe() {
+        return PartConfig.of("affine-transformer").with("bound", bound).with("soft", soft);
+    }
+
+    /** The transformer a {@link #describe()} config stands for. */
+    public static AffineTransformer of(double bound, boolean soft) {
+        return new AffineTransformer(soft, bound);
     }
 }

@@ -1,5 +1,8 @@
 package org.flows4j.transform;
 
+import org.flows4j.nn.Parts;
+import org.flows4j.nn.PartConfig;
+import org.flows4j.nn.Part;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -11,7 +14,7 @@ import org.flows4j.autodiff.Variable;
  * {@code log |det df/dx| = sum_k log |det df_k/dh_{k-1}|}; inverse applies the inverses in reverse
  * order. The context, if any, is passed to every step. Cost: the sum of the steps' costs.
  */
-public final class Composite extends Transform {
+public final class Composite extends Transform implements Part {
     private final List<Transform> steps;
 
     /** A chain of {@code steps}, applied in the given order in the forward direction. */
@@ -87,5 +90,11 @@ public final class Composite extends Transform {
             total = total == null ? r.logDet() : ArithmeticOps.add(total, r.logDet());
         }
         return new Transformed(h, total);
+    }
+
+    /** Type {@code composite}: {@code steps}, the steps' configs in forward order. */
+    @Override
+    public PartConfig describe() {
+        return PartConfig.of("composite").with("steps", Parts.describeAll(steps));
     }
 }

@@ -1,5 +1,8 @@
 package org.flows4j.transform;
 
+import org.flows4j.nn.Parts;
+import org.flows4j.nn.PartConfig;
+import org.flows4j.nn.Part;
 import org.flows4j.autodiff.Activation;
 import org.flows4j.autodiff.ActivationOps;
 import org.flows4j.autodiff.ArithmeticOps;
@@ -36,7 +39,7 @@ import org.flows4j.tensor.Tensor;
  * form the factors plus {@code O(N D^2)} for the solves. Nothing is cached between calls: {@code W} is
  * rebuilt from the parameters on every call, so concurrent evaluation is safe.
  */
-public final class LULinear extends Transform {
+public final class LULinear extends Transform implements Part {
     private final Parameter lowerEntries;
     private final Parameter upperEntries;
     private final Parameter logDiagU;
@@ -269,5 +272,11 @@ public final class LULinear extends Transform {
             }
         }
         return out;
+    }
+
+    /** Type {@code lu-linear}: {@code features}, {@code dtype}; the factors and the permutation are its state. */
+    @Override
+    public PartConfig describe() {
+        return PartConfig.of("lu-linear").with("features", features()).with("dtype", Parts.dtypeOf(this));
     }
 }

@@ -1,5 +1,7 @@
 package org.flows4j.transform;
 
+import org.flows4j.nn.PartConfig;
+import org.flows4j.nn.Part;
 import java.util.Arrays;
 import org.flows4j.autodiff.IndexOps;
 import org.flows4j.autodiff.Variable;
@@ -20,7 +22,7 @@ import org.flows4j.tensor.Tensor;
  * each call, so a state dict holding something other than a permutation of {@code 0..D-1} is rejected
  * when used. Cost: {@code O(N D)} copies per direction.
  */
-public final class Permutation extends Transform {
+public final class Permutation extends Transform implements Part {
     private final Tensor permutation;
 
     private Permutation(int[] perm) {
@@ -121,5 +123,11 @@ public final class Permutation extends Transform {
     @Override
     protected Transformed applyInverse(Variable y, Variable context) {
         return new Transformed(IndexOps.gather(y, inverseIndices()), RowLogDet.zeros(y.size(0), y.dtype()));
+    }
+
+    /** Type {@code permutation}: {@code features}; the order itself is the buffer {@code permutation}. */
+    @Override
+    public PartConfig describe() {
+        return PartConfig.of("permutation").with("features", features());
     }
 }

@@ -1,5 +1,7 @@
 package org.flows4j.transform;
 
+import org.flows4j.nn.PartConfig;
+import org.flows4j.nn.Part;
 import org.flows4j.autodiff.SplineOps;
 import org.flows4j.autodiff.Variable;
 
@@ -14,7 +16,7 @@ import org.flows4j.autodiff.Variable;
  * summed inside the op. All-zero parameters give the identity,
  * so a zero-initialized conditioner starts the layer as the identity. Both directions cost one pass.
  */
-public final class RationalQuadraticTransformer implements ElementwiseTransformer {
+public final class RationalQuadraticTransformer implements ElementwiseTransformer, Part {
     private final int bins;
     private final double tailBound;
     private final double minBinWidth;
@@ -76,5 +78,16 @@ public final class RationalQuadraticTransformer implements ElementwiseTransforme
         Variable[] out = SplineOps.rationalQuadraticPacked(x, params, bins, inverse, tailBound, minBinWidth,
                 minBinHeight, minDerivative);
         return new Transformed(out[0], out[1]);
+    }
+
+    /**
+     * Type {@code rational-quadratic-transformer}: {@code bins}, {@code tail_bound}, {@code min_bin_width},
+     * {@code min_bin_height}, {@code min_derivative}.
+     */
+    @Override
+    public PartConfig describe() {
+        return PartConfig.of("rational-quadratic-transformer").with("bins", bins).with("tail_bound", tailBound)
+                .with("min_bin_width", minBinWidth).with("min_bin_height", minBinHeight)
+                .with("min_derivative", minDerivative);
     }
 }

@@ -1,5 +1,8 @@
 package org.flows4j.transform.autoregressive;
 
+import org.flows4j.nn.Parts;
+import org.flows4j.nn.PartConfig;
+import org.flows4j.nn.Part;
 import org.flows4j.autodiff.GradMode;
 import org.flows4j.autodiff.ShapeOps;
 import org.flows4j.autodiff.Variable;
@@ -38,7 +41,7 @@ import org.flows4j.transform.Transformed;
  * <p>Parameters: {@code made.*}. Subclasses fix the transformer ({@link MaskedAffineAutoregressive});
  * a spline or any other transformer plugs in through this class.
  */
-public class AutoregressiveTransform extends Transform {
+public class AutoregressiveTransform extends Transform implements Part {
     private final MADE made;
     private final ElementwiseTransformer transformer;
     private final ConditionerInput input;
@@ -104,5 +107,15 @@ public class AutoregressiveTransform extends Transform {
     private Variable params(Variable x, Variable context) {
         Variable theta = made.forward(input.apply(x), contextFeatures() > 0 ? context : null);
         return ShapeOps.reshape(theta, x.size(0), features(), made.outputsPerFeature());
+    }
+
+    /**
+     * Type {@code autoregressive}: {@code made} and {@code transformer} (part configs), {@code input_bound}.
+     * Subclasses with a type of their own override this.
+     */
+    @Override
+    public PartConfig describe() {
+        return PartConfig.of("autoregressive").with("made", Parts.describe(made))
+                .with("transformer", Parts.describe(transformer)).with("input_bound", input.bound());
     }
 }

@@ -1,5 +1,8 @@
 package org.flows4j.transform.autoregressive;
 
+import org.flows4j.nn.Parts;
+import org.flows4j.nn.PartConfig;
+import org.flows4j.nn.Part;
 import org.flows4j.autodiff.Activation;
 import org.flows4j.autodiff.Variable;
 import org.flows4j.tensor.DType;
@@ -19,7 +22,7 @@ import org.flows4j.transform.Transformed;
  * external points ({@code logProb(x)}), is slow: {@code D} sequential steps ({@code D} MADE passes when
  * gradients are recorded, one pass split by degree without them). Parameters: {@code base.*}.
  */
-public final class InverseAutoregressive extends Transform {
+public final class InverseAutoregressive extends Transform implements Part {
     private final AutoregressiveTransform base;
 
     /** The inverse of {@code base}, which becomes this module's only child. */
@@ -51,5 +54,11 @@ public final class InverseAutoregressive extends Transform {
     @Override
     protected Transformed applyInverse(Variable y, Variable context) {
         return base.applyForward(y, context);
+    }
+
+    /** Type {@code inverse-autoregressive}: {@code base}, the autoregressive transform it inverts. */
+    @Override
+    public PartConfig describe() {
+        return PartConfig.of("inverse-autoregressive").with("base", Parts.describe(base));
     }
 }

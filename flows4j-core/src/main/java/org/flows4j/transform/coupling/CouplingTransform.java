@@ -1,5 +1,8 @@
 package org.flows4j.transform.coupling;
 
+import org.flows4j.nn.Parts;
+import org.flows4j.nn.PartConfig;
+import org.flows4j.nn.Part;
 import org.flows4j.autodiff.ArithmeticOps;
 import org.flows4j.autodiff.IndexOps;
 import org.flows4j.autodiff.ShapeOps;
@@ -41,7 +44,7 @@ import org.flows4j.transform.Transformed;
  *
  * <p>{@link ConditionerInput} sets what the conditioner reads of {@code x_A} (the raw values by default).
  */
-public class CouplingTransform extends Transform {
+public class CouplingTransform extends Transform implements Part {
     private final CouplingMask mask;
     private final ElementwiseTransformer transformer;
     private final Network conditioner;
@@ -155,5 +158,22 @@ public class CouplingTransform extends Transform {
     private Variable params(Variable a, Variable context) {
         Variable theta = conditioner.forward(input.apply(a), contextFeatures() > 0 ? context : null);
         return ShapeOps.reshape(theta, a.size(0), transformed.length, transformer.paramsPerFeature());
+    }
+
+    /**
+     * Type {@code coupling}: {@code transformed} (the mask, true for set B), {@code context_features},
+     * {@code transformer} and {@code conditioner} (part configs), {@code input_bound}, {@code both_halves}.
+     * Subclasses with a type of their own override this.
+     */
+    @Override
+    public PartConfig describe() {
+        return describeAs("coupling");
+    }
+
+    /** This layer's settings under the type name {@code type}. */
+    protected final PartConfig describeAs(String type) {
+        return PartConfig.of(type).with("transformed", mask.toArray()).with("context_features", contextFeatures())
+                .with("transformer", Parts.describe(transformer)).with("conditioner", Parts.describe(conditioner))
+                .with("input_bound", input.bound()).with("both_halves", bothHalves());
     }
 }

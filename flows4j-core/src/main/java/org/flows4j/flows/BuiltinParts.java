@@ -1,0 +1,123 @@
+package org.flows4j.flows;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.flows4j.distribution.Distribution;
+import org.flows4j.distribution.StandardNormal;
+import org.flows4j.nn.Dropout;
+import org.flows4j.nn.MADE;
+import org.flows4j.nn.MLP;
+import org.flows4j.nn.Network;
+import org.flows4j.nn.PartConfig;
+import org.flows4j.nn.PartProvider;
+import org.flows4j.nn.Parts;
+import org.flows4j.nn.ResidualNet;
+import org.flows4j.tensor.DType;
+import org.flows4j.tensor.Rng;
+import org.flows4j.transform.AdditiveTransformer;
+import org.flows4j.transform.Affine;
+import org.flows4j.transform.AffineTransformer;
+import org.flows4j.transform.Composite;
+import org.flows4j.transform.ConditionerInput;
+import org.flows4j.transform.ElementwiseTransformer;
+import org.flows4j.transform.LULinear;
+import org.flows4j.transform.Permutation;
+import org.flows4j.transform.RationalQuadraticTransformer;
+import org.flows4j.transform.Transform;
+import org.flows4j.transform.autoregressive.AutoregressiveTransform;
+import org.flows4j.transform.autoregressive.InverseAutoregressive;
+import org.flows4j.transform.coupling.CouplingMask;
+import org.flows4j.transform.coupling.CouplingTransform;
+
+/**
+ * Registers the library's part types with {@link Parts} (listed in {@code META-INF/services}). Each factory
+ * rebuilds the structure from the config with throw-away initial weights, which loading the state dict then
+ * replaces; each example is a small float64 instance with seeded, non-trivial parameters ({@link Examples}).
+ */
+public final class BuiltinParts implements PartProvider {
+    /** Initial weights of rebuilt parts, overwritten when the state dict is loaded. */
+    private static Rng scratch() {
+        return new Rng(0);
+    }
+
+    @Override
+    public void registerParts() {
+        registerStructure();
+        registerNetworks();
+        registerTransformers();
+        registerLinear();
+    }
+
+    private static void registerStructure() {
+        Parts.register("flow", Flow.class, c -> new Flow(Parts.build(c.part("transform"), Transform.class),
+                Parts.build(c.part("base"), Distribution.class)), d -> Examples.flow(Examples.mixing(d)));
+        Parts.register("composite", Composite.class, c -> {
+            List<Transform> steps = new ArrayList<>();
+            for (PartConfig s : c.parts("steps")) {
+                steps.add(Parts.build(s, Transform.class));
+            }
+            return new Composite(steps);
+        }, Examples::mixing);
+        Parts.register("standard-normal", StandardNormal.class,
+                c -> new StandardNormal(c.integer("features"), c.dtype("dtype")),
+                d -> new StandardNormal(d, DType.FLOAT64));
+        Parts.register("coupling", CouplingTransform.class, c -> new CouplingTransform(
+                CouplingMask.of(c.bools("transformed")), c.integer("context_features"),
+                Parts.build(c.part("transformer"), ElementwiseTransformer.class),
+                (in, context, out) -> Parts.build(c.part("conditioner"), Network.class),
+                new ConditionerInput(c.number("input_bound")), c.bool("both_halves")),
+                d -> Examples.coupling(d, Examples.spline(), false));
+        Parts.register("autoregressive", AutoregressiveTransform.class, c -> new AutoregressiveTransform(
+                Parts.build(c.part("made"), MADE.class), Parts.build(c.part("transformer"), ElementwiseTransformer.class),
+                new ConditionerInput(c.number("input_bound"))), d -> Examples.autoregressive(d, Examples.spline()));
+        Parts.register("inverse-autoregressive", InverseAutoregressive.class, c -> new InverseAutoregressive(
+                Parts.build(c.part("base"), AutoregressiveTransform.class)),
+                d -> new InverseAutoregressive(Examples.autoregressive(d, AffineTransformer.softClamp())));
+    }
+
+    private static void registerNetworks() {
+        Parts.register("mlp", MLP.class, c -> new MLP(c.integer("in"), c.integer("context_features"),
+                c.integers("hidden"), c.integer("out"), c.activation("activation"), false, dropout(c), c.dtype("dtype"),
+                scratch()), d -> Examples.coupling(d, AffineTransformer.softClamp(), false));
+        Parts.register("resnet", ResidualNet.class, c -> new ResidualNet(c.integer("in"), c.integer("context_features"),
+                c.integer("out"), c.integer("hidden"), c.integer("blocks"), c.activation("activation"), false,
+                dropout(c), c.dtype("dtype"), scratch()), d -> Examples.coupling(d, new AdditiveTransformer(), true));
+        Parts.register("made", MADE.class, c -> new MADE(c.integer("features"), c.integer("context_features"),
+                c.integers("hidden"), c.integer("outputs_per_feature"), c.activation("activation"),
+                c.integers("input_degrees"), false, dropout(c), c.dtype("dtype"), scratch()),
+                d -> Examples.autoregressive(d, AffineTransformer.softClamp()));
+    }
+
+    private static void registerTransformers() {
+        Parts.register("affine-transformer", AffineTransformer.class,
+                c -> AffineTransformer.of(c.number("bound"), c.bool("soft")),
+                d -> Examples.coupling(d, new AffineTransformer(), false));
+        Parts.register("additive-transformer", AdditiveTransformer.class, c -> new AdditiveTransformer(),
+                d -> Examples.coupling(d, new AdditiveTransformer(), false));
+        Parts.register("rational-quadratic-transformer", RationalQuadraticTransformer.class,
+                c -> new RationalQuadraticTransformer(c.integer("bins"), c.number("tail_bound"),
+                        c.number("min_bin_width"), c.number("min_bin_height"), c.number("min_derivative")),
+                d -> Examples.coupling(d, Examples.spline(), true));
+    }
+
+    private static void registerLinear() {
+        Parts.register("permutation", Permutation.class, c -> Permutation.reverse(c.integer("features")),
+                d -> Permutation.random(d, new Rng(1)));
+        Parts.register("lu-linear", LULinear.class, c -> LULinear.identity(c.integer("features"), c.dtype("dtype")),
+                d -> LULinear.random(d, DType.FLOAT64, new Rng(2)));
+        Parts.register("affine", Affine.class, c -> c.bool("learnable")
+                ? Affine.learnable(c.integer("features"), c.dtype("dtype"))
+                : Affine.fixed(new double[c.integer("features")], ones(c.integer("features")), c.dtype("dtype")),
+                d -> Examples.perturbed(Affine.learnable(d, DType.FLOAT64)));
+    }
+
+    private static Dropout dropout(PartConfig c) {
+        return new Dropout(c.number("dropout"), c.longValue("dropout_seed"));
+    }
+
+    private static double[] ones(int n) {
+        double[] a = new double[n];
+        java.util.Arrays.fill(a, 1.0);
+        return a;
+    }
+}
