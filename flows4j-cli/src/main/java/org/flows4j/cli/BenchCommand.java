@@ -21,15 +21,15 @@ import picocli.CommandLine.Spec;
  * Bad arguments print one line on standard error and exit with code 2.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmark training steps, logProb and sampling of realnvp, maf, nsf-c and nsf-ar flows.")
+        description = "Benchmark training steps, logProb and sampling of realnvp, maf, nsf and nsf-ar flows.")
 public final class BenchCommand implements Callable<Integer> {
     /** The model names the bench knows, in the order {@code all} runs them. */
-    public static final List<String> MODELS = List.of("realnvp", "maf", "nsf-c", "nsf-ar");
+    public static final List<String> MODELS = List.of("realnvp", "maf", "nsf", "nsf-ar");
 
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--model", defaultValue = "all", description = "realnvp, maf, nsf-c, nsf-ar or all (default: ${DEFAULT-VALUE})")
+    @Option(names = "--model", defaultValue = "all", description = "realnvp, maf, nsf, nsf-ar or all (default: ${DEFAULT-VALUE})")
     private String model;
 
     @Option(names = "--dim", defaultValue = "8", description = "data dimensions (default: ${DEFAULT-VALUE})")

@@ -151,13 +151,13 @@ final class DataLoader {
     }
 
     private static void requireWidth(Dataset d, org.flows4j.flows.FlowModel model) {
-        if (d.features() != model.spec().features()) {
-            throw new IllegalArgumentException(d.source() + ": the model expects " + model.spec().features()
+        if (d.features() != model.spec().orElseThrow().features()) {
+            throw new IllegalArgumentException(d.source() + ": the model expects " + model.spec().orElseThrow().features()
                     + " columns, the data has " + d.features());
         }
         int c = d.context() == null ? 0 : d.contextColumns().size();
-        if (c != model.spec().contextFeatures()) {
-            throw new IllegalArgumentException(d.source() + ": the model expects " + model.spec().contextFeatures()
+        if (c != model.spec().orElseThrow().contextFeatures()) {
+            throw new IllegalArgumentException(d.source() + ": the model expects " + model.spec().orElseThrow().contextFeatures()
                     + " context columns, the data has " + c);
         }
     }

@@ -45,7 +45,7 @@ final class DemoCommand implements Callable<Integer> {
         Plots.density2d(out.resolve("density.png"), g -> m.logProb(g, null), heldOut, "NSF on moons: density and data");
         Plots.scatter(out.resolve("samples.png"), m.sample(2000, null, new Rng(1)), heldOut, "NSF samples and data");
         double entropy = Toys.entropy("moons").orElseThrow();
-        double nll = m.summary().testNll();
+        double nll = m.summary().orElseThrow().testNll();
         w.printf(Locale.ROOT, "test NLL %.4f nats; true entropy %.3f nats; gap %.4f%n", nll, entropy, nll - entropy);
         w.printf(Locale.ROOT, "wrote %s, %s, %s%n", out.resolve("model.flow"), out.resolve("density.png"),
                 out.resolve("samples.png"));

@@ -134,10 +134,10 @@ final class FitBenchCommand implements Callable<Integer> {
         o.put("test_nll_stderr", nll.stderr());
         o.put("min_test_log_prob", Arrays.stream(lp).min().orElseThrow());
         o.put("test_rows", lp.length);
-        o.put("best_epoch", m.summary().bestEpoch());
-        o.put("epochs", m.summary().epochs().size());
-        o.put("best_validation_nll", m.summary().epochs().get(m.summary().bestEpoch() - 1).valNll());
-        o.put("seconds", m.summary().seconds());
+        o.put("best_epoch", m.summary().orElseThrow().bestEpoch());
+        o.put("epochs", m.summary().orElseThrow().epochs().size());
+        o.put("best_validation_nll", m.summary().orElseThrow().epochs().get(m.summary().orElseThrow().bestEpoch() - 1).valNll());
+        o.put("seconds", m.summary().orElseThrow().seconds());
         return new ObjectMapper().writeValueAsString(o);
     }
 }

@@ -21,7 +21,7 @@ import org.flows4j.train.ShardedLoss;
  * One model's benchmark for {@code flows4j bench}. The flow is {@link Flows#build} of a
  * {@link FlowSpec} with {@code layers} steps, a reverse permutation between steps, conditioners with
  * two hidden layers of {@code hidden} ReLU units, and for the spline kinds 8 bins on [-3, 3]:
- * {@code realnvp} (affine coupling), {@code maf} (affine MADE), {@code nsf-c} (spline coupling) and
+ * {@code realnvp} (affine coupling), {@code maf} (affine MADE), {@code nsf} (spline coupling) and
  * {@code nsf-ar} (spline MADE).
  *
  * <ul>
@@ -79,20 +79,13 @@ final class FlowBench {
         this.shards = shards;
     }
 
-    /** The FlowSpec kind behind a bench model name. */
+    /** The spec of a bench model: the preset of that name with its defaults. */
     static FlowSpec specFor(String model, int dim) {
-        switch (model) {
-            case "realnvp":
-                return FlowSpec.defaults("realnvp", dim);
-            case "maf":
-                return FlowSpec.defaults("maf", dim);
-            case "nsf-c":
-                return FlowSpec.defaults("nsf", dim);
-            case "nsf-ar":
-                return FlowSpec.defaults("nsf-ar", dim);
-            default:
-                throw new IllegalArgumentException("FlowBench: unknown model '" + model + "'");
+        if (!BenchCommand.MODELS.contains(model)) {
+            throw new IllegalArgumentException("FlowBench: unknown model '" + model + "'; expected one of "
+                    + BenchCommand.MODELS);
         }
+        return FlowSpec.defaults(model, dim);
     }
 
     Result run() {

@@ -61,18 +61,18 @@ final class PlotCommand implements Callable<Integer> {
         Options.requirePositive("-n", n);
         FlowModel m = ModelOptions.load(model);
         if (trainingCurve) {
-            if (m.summary() == null || m.summary().epochs().isEmpty()) {
+            if (m.summary().isEmpty() || m.summary().orElseThrow().epochs().isEmpty()) {
                 throw new IllegalArgumentException(model + " holds no training history to plot");
             }
-            Plots.trainingCurve(out, m.summary().epochs(), compare == null ? null : readCurve(compare), compareLabel);
+            Plots.trainingCurve(out, m.summary().orElseThrow().epochs(), compare == null ? null : readCurve(compare), compareLabel);
             return 0;
         }
         double[][] samples = m.sample(n, context, new Rng(seed));
         double[][] rows = data == null ? null : ModelOptions.rowsFor(m, data, n, seed + 1).x();
-        if (m.spec().features() == 2) {
+        if (m.spec().orElseThrow().features() == 2) {
             double[][] ctx = context == null ? null : new double[][] {context};
             Plots.density2d(out, grid -> m.logProb(grid, ctx == null ? null : repeat(ctx[0], grid.length)),
-                    rows != null ? rows : samples, m.spec().kind() + (rows != null ? " density with data" : " density with samples"));
+                    rows != null ? rows : samples, m.spec().orElseThrow().kind() + (rows != null ? " density with data" : " density with samples"));
         } else {
             Plots.pairPlot(out, samples, rows, m.columns().toArray(new String[0]));
         }

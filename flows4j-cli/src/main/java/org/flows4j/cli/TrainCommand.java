@@ -15,6 +15,7 @@ import org.flows4j.data.Standardizer;
 import org.flows4j.data.Toys;
 import org.flows4j.flows.FlowSpec;
 import org.flows4j.io.CheckpointFile;
+import org.flows4j.flows.Flow;
 import org.flows4j.flows.FlowModel;
 import org.flows4j.io.ModelFile;
 import org.flows4j.flows.Preprocessing;
@@ -202,7 +203,7 @@ final class TrainCommand implements Callable<Integer> {
         FlowSpec fs = new FlowSpec(flow, features, contextFeatures, layers, hidden, Activation.RELU, bins, tailBound, lu,
                 type, seed, dropout, conditioner, inputBound != null ? inputBound : FlowSpec.defaultInputBound(flow),
                 bothHalves, affineScale);
-        FlowModel model = new FlowModel(fs, org.flows4j.flows.Flows.build(fs), pre, d.columns(), d.contextColumns(), null);
+        Flow f = org.flows4j.flows.Flows.build(fs);
         TrainData td = new TrainData(tensor(sx.forward(trainX), type), context(split.train(), features, sc, type),
                 split.validation().length == 0 ? null
                         : tensor(sx.forward(Rows.columns(split.validation(), 0, features)), type),
@@ -212,16 +213,17 @@ final class TrainCommand implements Callable<Integer> {
                 .withWeightDecay(weightDecay).withClipNorm(clip).withSchedule(schedule.equals("cosine"), 0).withPatience(split.validation().length == 0 ? 0 : patience).withSeed(seed).withShards(shards);
         w.printf(Locale.ROOT, "training %s on %s: %d train / %d validation / %d test rows, %d features%s, %d parameters%n",
                 fs, data, split.train().length, split.validation().length, split.test().length, features,
-                contextFeatures > 0 ? " + " + contextFeatures + " context" : "", model.flow().numParameters());
+                contextFeatures > 0 ? " + " + contextFeatures + " context" : "", f.numParameters());
         w.flush();
         long t0 = System.nanoTime();
         TrainResult r;
         try (TrainProgress progress = new TrainProgress(Options.printStream(w),
                 System.console() != null && w == spec.commandLine().getOut())) {
             TrainState start = resume == null ? null : CheckpointFile.load(resume);
-            r = new Trainer(cfg).fit(model.flow(), td, checkpoint == null ? progress : withCheckpoints(progress), start);
+            r = new Trainer(cfg).fit(f, td, checkpoint == null ? progress : withCheckpoints(progress), start);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
+        FlowModel model = FlowModel.of(fs, f).withPreprocessing(pre).withColumns(d.columns(), d.contextColumns());
         double testNll = Double.NaN;
         if (split.test().length > 0) {
             double[][] tx = Rows.columns(split.test(), 0, features);

@@ -63,7 +63,7 @@ class FitBenchCommandTest {
             assertEquals(mean, j.get("test_nll").asDouble(), 1e-9 * Math.max(1, Math.abs(mean)));
             assertEquals(300, j.get("test_rows").asInt());
             assertTrue(j.get("test_nll_stderr").asDouble() > 0);
-            assertEquals(720, m.summary().trainRows(), "90% of 800 rows train, 10% validate");
+            assertEquals(720, m.summary().orElseThrow().trainRows(), "90% of 800 rows train, 10% validate");
             assertEquals(2, j.get("epochs").asInt());
         }
         Path curve = dir.resolve("reference.csv");
@@ -106,12 +106,12 @@ class FitBenchCommandTest {
                 "--layers", "2", "--hidden", "8,8", "--epochs", "1", "--threads", "1", "--no-both-halves",
                 "--input-bound", "0", "--affine-scale", "tanh", "--out", m.toString());
         assertEquals(0, r.code(), r.err());
-        org.flows4j.flows.FlowSpec old = ModelFile.load(m).spec();
+        org.flows4j.flows.FlowSpec old = ModelFile.load(m).spec().orElseThrow();
         assertTrue(!old.bothHalves() && old.inputBound() == 0 && old.affineScale().equals("tanh"), old.toString());
         Path d = dir.resolve("new.flow");
         assertEquals(0, CliEndToEndTest.run("train", "--data", "toy:moons", "--rows", "600", "--flow", "realnvp",
                 "--layers", "2", "--hidden", "8,8", "--epochs", "1", "--threads", "1", "--out", d.toString()).code());
-        org.flows4j.flows.FlowSpec now = ModelFile.load(d).spec();
+        org.flows4j.flows.FlowSpec now = ModelFile.load(d).spec().orElseThrow();
         assertTrue(now.bothHalves() && now.inputBound() == 3 && now.affineScale().equals("soft"), now.toString());
         CliEndToEndTest.Run bad = CliEndToEndTest.run("train", "--data", "toy:moons", "--affine-scale", "exp", "--out",
                 dir.resolve("bad.flow").toString());

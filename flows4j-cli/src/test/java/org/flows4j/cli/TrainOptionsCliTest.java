@@ -70,7 +70,7 @@ class TrainOptionsCliTest {
     void aFloat64ModelTrainsAndEveryCommandUsesIt() throws IOException {
         Path m = train("f64.flow", "--flow", "realnvp", "--dtype", "float64");
         FlowModel model = ModelFile.load(m);
-        assertEquals(DType.FLOAT64, model.spec().dtype());
+        assertEquals(DType.FLOAT64, model.spec().orElseThrow().dtype());
         model.flow().parameters().forEach((k, p) -> assertEquals(DType.FLOAT64, p.value().dtype(), k));
         assertTrue(weightsHeader(m).contains("\"F64\"") && !weightsHeader(m).contains("\"F32\""), weightsHeader(m));
 
@@ -88,8 +88,7 @@ class TrainOptionsCliTest {
         double nll = -Arrays.stream(lp).sum() / lp.length;
         assertEquals(300, json.get("n").asInt());
         assertEquals(nll, json.get("nll").asDouble(), 1e-12 * Math.abs(nll));
-        FlowModel untrained = new FlowModel(model.spec(), Flows.build(model.spec()), model.preprocessing(),
-                model.columns(), model.contextColumns(), null);
+        FlowModel untrained = FlowModel.untrained(model.spec().orElseThrow(), model.preprocessing());
         double start = -Arrays.stream(untrained.logProb(rows, null)).sum() / rows.length;
         assertTrue(nll < start - 0.05, "training lowered the NLL from " + start + " to " + nll);
 
@@ -114,8 +113,8 @@ class TrainOptionsCliTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("resnet") && r.out().contains("dropout=0.1"), r.out());
         FlowModel model = ModelFile.load(m);
-        assertEquals("resnet", model.spec().conditioner());
-        assertEquals(0.1, model.spec().dropout(), 0.0);
+        assertEquals("resnet", model.spec().orElseThrow().conditioner());
+        assertEquals(0.1, model.spec().orElseThrow().dropout(), 0.0);
         assertTrue(model.flow().parameters().keySet().stream().anyMatch(k -> k.contains("blocks.1.linear_layers")));
         Run e1 = run("eval", "--model", m.toString(), "--data", "toy:moons", "--rows", "500");
         Run e2 = run("eval", "--model", m.toString(), "--data", "toy:moons", "--rows", "500");
@@ -123,8 +122,8 @@ class TrainOptionsCliTest {
         assertEquals(e1.out(), e2.out());
 
         FlowModel maf = ModelFile.load(train("maf.flow", "--flow", "maf", "--dropout", "0.2"));
-        assertEquals(0.2, maf.spec().dropout(), 0.0);
-        assertEquals("mlp", maf.spec().conditioner());
+        assertEquals(0.2, maf.spec().orElseThrow().dropout(), 0.0);
+        assertEquals("mlp", maf.spec().orElseThrow().conditioner());
     }
 
     @Test

@@ -47,11 +47,8 @@ public record FlowSpec(String kind, int features, int contextFeatures, int layer
                        Activation activation, int bins, double tailBound, boolean luMixing, DType dtype, long seed,
                        double dropout, String conditioner, double inputBound, boolean bothHalves, String affineScale) {
 
-    /** The flow kinds {@link Flows#build} knows. */
+    /** The built-in flow kinds; {@link Presets#names()} adds any registered preset. */
     public static final List<String> KINDS = List.of("nice", "realnvp", "maf", "iaf", "nsf", "nsf-ar");
-
-    /** The kinds built from coupling layers, the ones a {@code resnet} conditioner is available for. */
-    public static final List<String> COUPLING_KINDS = List.of("nice", "realnvp", "nsf");
 
     /** Default {@link #inputBound} of the affine and additive kinds, in standardized units (docs/FIT_QUALITY.md). */
     public static final double DEFAULT_INPUT_BOUND = 3.0;
@@ -65,8 +62,7 @@ public record FlowSpec(String kind, int features, int contextFeatures, int layer
      * spline maps [-B, B] into itself and is the identity outside, so spline flows have nothing to compound.
      */
     public static double defaultInputBound(String kind) {
-        String k = kind == null ? "" : kind.toLowerCase(Locale.ROOT);
-        return k.startsWith("nsf") ? 0.0 : DEFAULT_INPUT_BOUND;
+        return Presets.get(kind).defaultInputBound();
     }
 
     /** Default number of steps. */
@@ -84,13 +80,19 @@ public record FlowSpec(String kind, int features, int contextFeatures, int layer
     /** The conditioner networks: {@code mlp} (the default) and {@code resnet}. */
     public static final List<String> CONDITIONERS = List.of("mlp", "resnet");
 
+    /** The kinds built from coupling layers, the ones a {@code resnet} conditioner is available for. */
+    public static List<String> couplingKinds() {
+        return Presets.names().stream().filter(k -> Presets.get(k).isCoupling()).toList();
+    }
+
     /** Validates every field; errors name the field, the expected and the actual value. */
     public FlowSpec {
         kind = kind == null ? null : kind.toLowerCase(Locale.ROOT);
-        if (!KINDS.contains(kind)) {
-            throw new IllegalArgumentException("FlowSpec: unknown flow '" + kind + "'; expected one of " + KINDS);
+        if (!Presets.exists(kind)) {
+            throw new IllegalArgumentException("FlowSpec: unknown flow '" + kind + "'; expected one of "
+                    + Presets.names());
         }
-        boolean coupling = COUPLING_KINDS.contains(kind);
+        boolean coupling = Presets.get(kind).isCoupling();
         if (features < (coupling ? 2 : 1)) {
             throw new IllegalArgumentException("FlowSpec: a " + kind + " flow needs at least " + (coupling ? 2 : 1)
                     + " features, got " + features);
@@ -149,9 +151,9 @@ public record FlowSpec(String kind, int features, int contextFeatures, int layer
         if (!conditioner.equals("resnet")) {
             return;
         }
-        if (!COUPLING_KINDS.contains(kind)) {
+        if (!Presets.get(kind).isCoupling()) {
             throw new IllegalArgumentException("FlowSpec: conditioner 'resnet' works with the coupling kinds "
-                    + COUPLING_KINDS + ", got kind '" + kind + "' (use conditioner 'mlp')");
+                    + couplingKinds() + ", got kind '" + kind + "' (use conditioner 'mlp')");
         }
         if (Arrays.stream(hidden).anyMatch(h -> h != hidden[0])) {
             throw new IllegalArgumentException("FlowSpec: conditioner 'resnet' needs equal hidden widths (one residual "
@@ -270,7 +272,7 @@ public record FlowSpec(String kind, int features, int contextFeatures, int layer
                 + Arrays.toString(hidden) + ", " + activation + (kind.startsWith("nsf") ? ", bins=" + bins
                 + ", tailBound=" + tailBound : "") + (luMixing ? ", LU" : "") + (conditioner.equals("mlp") ? "" : ", "
                 + conditioner) + (dropout > 0 ? ", dropout=" + dropout : "") + ", inputBound=" + inputBound
-                + (bothHalves && COUPLING_KINDS.contains(kind) ? ", both halves" : "")
+                + (bothHalves && Presets.get(kind).isCoupling() ? ", both halves" : "")
                 + (kind.equals("realnvp") || kind.equals("maf") || kind.equals("iaf") ? ", scale=" + affineScale : "")
                 + ", " + dtype + ", seed=" + seed + ")";
     }

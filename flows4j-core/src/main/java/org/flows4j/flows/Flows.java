@@ -4,23 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.flows4j.distribution.StandardNormal;
 import org.flows4j.nn.Dropout;
-import org.flows4j.nn.MADE;
 import org.flows4j.tensor.Rng;
-import org.flows4j.transform.AdditiveTransformer;
-import org.flows4j.transform.Affine;
-import org.flows4j.transform.AffineTransformer;
 import org.flows4j.transform.Composite;
-import org.flows4j.transform.ConditionerInput;
-import org.flows4j.transform.ElementwiseTransformer;
 import org.flows4j.transform.LULinear;
 import org.flows4j.transform.Permutation;
-import org.flows4j.transform.RationalQuadraticTransformer;
 import org.flows4j.transform.Transform;
-import org.flows4j.transform.autoregressive.AutoregressiveTransform;
-import org.flows4j.transform.autoregressive.InverseAutoregressive;
-import org.flows4j.transform.coupling.ConditionerFactory;
-import org.flows4j.transform.coupling.CouplingMask;
-import org.flows4j.transform.coupling.CouplingTransform;
 
 /**
  * Ready-made flows from a {@link FlowSpec}: NICE (Dinh et al. 2014, additive coupling), RealNVP
@@ -48,19 +36,22 @@ import org.flows4j.transform.coupling.CouplingTransform;
  * also transforms its pass-through half with free parameters ({@link CouplingTransform}). The affine kinds'
  * log-scale is {@link AffineTransformer#softClamp()} or, with {@code affineScale = tanh}, {@code 3 tanh(u / 3)}.
  *
+ * <p>Each kind is a {@link Preset} ({@link Presets}); this class lays out the steps it makes.
+ *
  * <p>Fast directions: coupling flows evaluate and sample in one pass each; MAF and {@code nsf-ar}
  * evaluate densities in one pass per step and sample in {@code D}; IAF samples in one pass and
  * evaluates densities of given points in {@code D}.
  */
 public final class Flows {
     /** Minimum spline bin width and height (fraction of the interval) and minimum knot derivative. */
-    public static final double SPLINE_MIN = 1e-3;
+    public static final double SPLINE_MIN = Preset.SPLINE_MIN;
 
     private Flows() {
     }
 
     /** Builds the flow described by {@code spec}, with its initial weights drawn from {@code spec.seed()}. */
     public static Flow build(FlowSpec spec) {
+        Preset preset = Presets.get(spec.kind());
         Rng rng = new Rng(spec.seed());
         List<Transform> steps = new ArrayList<>();
         int d = spec.features();
@@ -71,57 +62,10 @@ public final class Flows {
                     steps.add(LULinear.identity(d, spec.dtype()));
                 }
             }
-            steps.add(step(spec, new Dropout(spec.dropout(), spec.seed()).child(i), rng));
+            steps.add(preset.step(spec, new Dropout(spec.dropout(), spec.seed()).child(i), rng));
         }
-        if (spec.kind().equals("nice")) {
-            steps.add(Affine.learnable(d, spec.dtype()));
-        }
+        steps.addAll(preset.tail(spec));
         Transform t = steps.size() == 1 ? steps.get(0) : new Composite(steps);
         return new Flow(t, new StandardNormal(d, spec.dtype()));
-    }
-
-    private static Transform step(FlowSpec spec, Dropout dropout, Rng rng) {
-        int d = spec.features();
-        int c = spec.contextFeatures();
-        switch (spec.kind()) {
-            case "nice":
-                return coupling(spec, new AdditiveTransformer(), dropout, rng);
-            case "realnvp":
-                return coupling(spec, affine(spec), dropout, rng);
-            case "nsf":
-                return coupling(spec, spline(spec), dropout, rng);
-            case "maf":
-                return autoregressive(spec, affine(spec), dropout, rng);
-            case "iaf":
-                return new InverseAutoregressive(autoregressive(spec, affine(spec), dropout, rng));
-            case "nsf-ar":
-                return autoregressive(spec, spline(spec), dropout, rng);
-            default:
-                throw new IllegalArgumentException("Flows: unknown flow '" + spec.kind() + "' for D=" + d + ", C=" + c);
-        }
-    }
-
-    private static AffineTransformer affine(FlowSpec spec) {
-        return spec.affineScale().equals("soft") ? AffineTransformer.softClamp() : new AffineTransformer();
-    }
-
-    private static RationalQuadraticTransformer spline(FlowSpec spec) {
-        return new RationalQuadraticTransformer(spec.bins(), spec.tailBound(), SPLINE_MIN, SPLINE_MIN, SPLINE_MIN);
-    }
-
-    private static Transform coupling(FlowSpec spec, ElementwiseTransformer transformer, Dropout dropout, Rng rng) {
-        int[] hidden = spec.hidden();
-        ConditionerFactory factory = spec.conditioner().equals("resnet")
-                ? ConditionerFactory.resnet(hidden[0], hidden.length, spec.activation(), dropout, spec.dtype(), rng)
-                : ConditionerFactory.mlp(hidden, spec.activation(), dropout, spec.dtype(), rng);
-        return new CouplingTransform(CouplingMask.halfSplit(spec.features(), true), spec.contextFeatures(),
-                transformer, factory, new ConditionerInput(spec.inputBound()), spec.bothHalves());
-    }
-
-    private static AutoregressiveTransform autoregressive(FlowSpec spec, ElementwiseTransformer transformer,
-            Dropout dropout, Rng rng) {
-        MADE made = new MADE(spec.features(), spec.contextFeatures(), spec.hidden(), transformer.paramsPerFeature(),
-                spec.activation(), MADE.naturalOrder(spec.features()), true, dropout, spec.dtype(), rng);
-        return new AutoregressiveTransform(made, transformer, new ConditionerInput(spec.inputBound()));
     }
 }

@@ -20,21 +20,26 @@ import java.util.zip.ZipOutputStream;
 import org.flows4j.flows.Flow;
 import org.flows4j.flows.FlowSpec;
 import org.flows4j.flows.Flows;
+import org.flows4j.flows.TrainingSummary;
+import org.flows4j.nn.PartConfig;
+import org.flows4j.nn.Parts;
 import org.flows4j.tensor.Tensor;
 
 /**
- * The {@code .flow} model file: a zip holding {@code model.json} (format version, library version,
- * the {@link FlowSpec}, the preprocessing, the column names and the training summary; see
- * {@link ModelJson}) and {@code weights.safetensors} (the flow's state dict in the safetensors format,
+ * The {@code .flow} model file: a zip holding {@code model.json} (format version, library version, the
+ * flow's part tree, the {@link FlowSpec} preset it was built from if any, the preprocessing, the column names
+ * and the training summary; see {@link ModelJson}) and {@code weights.safetensors} (the flow's state dict in the safetensors format,
  * readable by Python's {@code safetensors}). Saving writes a temporary file in the target directory
- * and renames it over the target, so a crash never leaves a half-written model. Loading checks the
- * format version (a newer one is refused), rebuilds the flow from the spec, and checks every tensor's
- * name, shape and dtype against it before copying the weights; a truncated or corrupted file fails
+ * and renames it over the target, so a crash never leaves a half-written model. Any flow whose parts are all
+ * registered ({@link Parts}) saves; one with an unregistered part is refused naming its class. Loading checks
+ * the format version (a newer one is refused), rebuilds the flow from the part tree (a version-1 file: from
+ * its spec, with the architecture it was trained with), refuses NaN or infinite weights naming the tensor, and
+ * checks every tensor's name, shape and dtype before copying the weights; a truncated or corrupted file fails
  * with an {@link InvalidModelFileException} naming the file and the problem.
  */
 public final class ModelFile {
     /** The format version this build writes and the newest it reads. */
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
     /** The library version written into new files. */
     public static final String LIBRARY_VERSION = "0.1.0-SNAPSHOT";
     static final String JSON_ENTRY = "model.json";
@@ -99,23 +104,67 @@ public final class ModelFile {
         if (!(root instanceof ObjectNode)) {
             throw new InvalidModelFileException(source + ": " + JSON_ENTRY + " must hold a JSON object");
         }
-        ModelJson.checkVersion(root, source);
-        FlowSpec spec = ModelJson.spec(root, source);
-        Flow flow = Flows.build(spec);
+        int version = ModelJson.checkVersion(root, source);
+        FlowSpec spec = version == 1 ? ModelJson.spec(root, source) : ModelJson.preset(root, source);
+        Flow flow = version == 1 ? Flows.build(spec) : buildFlow(ModelJson.flow(root, source), source);
         Map<String, Tensor> tensors;
         try {
             tensors = SafeTensors.decode(weights, source + "!" + WEIGHTS_ENTRY).tensors();
         } catch (IllegalArgumentException e) {
             throw new InvalidModelFileException(e.getMessage());
         }
+        requireFinite(tensors, source);
         try {
             flow.loadStateDict(tensors);
         } catch (IllegalArgumentException e) {
-            throw new InvalidModelFileException(source + ": the weights do not match the architecture " + spec + ": "
+            throw new InvalidModelFileException(source + ": the weights do not match the architecture: "
                     + e.getMessage());
         }
-        return new FlowModel(spec, flow, ModelJson.preprocessing(root, source), ModelJson.columns(root, "columns", source),
-                ModelJson.columns(root, "context_columns", source), ModelJson.summary(root, source));
+        FlowModel m;
+        try {
+            m = (spec == null ? FlowModel.of(flow) : FlowModel.of(spec, flow))
+                    .withPreprocessing(ModelJson.preprocessing(root, source))
+                    .withColumns(ModelJson.columns(root, "columns", source),
+                            ModelJson.columns(root, "context_columns", source));
+        } catch (InvalidModelFileException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new InvalidModelFileException(source + ": " + e.getMessage());
+        }
+        TrainingSummary summary = ModelJson.summary(root, source);
+        return summary == null ? m : m.withSummary(summary);
+    }
+
+    /** The format version of the model file at {@code file}, read from its {@code model.json}. */
+    public static int formatVersion(Path file) throws IOException {
+        String source = file.toString();
+        byte[] json = unzip(Files.readAllBytes(file), source).get(JSON_ENTRY);
+        if (json == null) {
+            throw new InvalidModelFileException(source + ": not a flows4j model file; it lacks " + JSON_ENTRY);
+        }
+        return ModelJson.checkVersion(MAPPER.readTree(json), source);
+    }
+
+    private static Flow buildFlow(PartConfig config, String source) {
+        try {
+            return Parts.build(config, Flow.class);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidModelFileException(source + ": cannot rebuild the flow: " + e.getMessage());
+        }
+    }
+
+    /** Refuses a tensor holding NaN or an infinite value, naming it and the first bad index. */
+    private static void requireFinite(Map<String, Tensor> tensors, String source) {
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            Tensor t = e.getValue();
+            for (int i = 0; i < t.numel(); i++) {
+                double v = t.get(i);
+                if (!Double.isFinite(v)) {
+                    throw new InvalidModelFileException(source + ": the tensor '" + e.getKey() + "' holds " + v
+                            + " at flat index " + i + " of " + t.numel() + "; expected finite weights");
+                }
+            }
+        }
     }
 
     private static Map<String, byte[]> unzip(byte[] bytes, String source) {

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Locale;
 import org.flows4j.autodiff.Activation;
 import org.flows4j.data.Standardizer;
+import org.flows4j.nn.PartConfig;
+import org.flows4j.nn.Parts;
 import org.flows4j.flows.FlowSpec;
 import org.flows4j.tensor.DType;
 import org.flows4j.flows.EpochStats;
@@ -19,10 +21,11 @@ import org.flows4j.flows.EpochStats;
 /**
  * The {@code model.json} of a model file:
  * <pre>
- * { "format": "flows4j-model", "format_version": 1, "library_version": "...",
- *   "spec": { "kind", "features", "context_features", "layers", "hidden": [..], "activation",
- *             "bins", "tail_bound", "lu_mixing", "dtype", "seed", "dropout", "conditioner",
- *             "input_bound", "both_halves", "affine_scale" },
+ * { "format": "flows4j-model", "format_version": 2, "library_version": "...",
+ *   "flow": { "type": "flow", "transform": {...}, "base": {...} },      (the part tree, see PartJson)
+ *   "preset": { "kind", "features", "context_features", "layers", "hidden": [..], "activation",
+ *               "bins", "tail_bound", "lu_mixing", "dtype", "seed", "dropout", "conditioner",
+ *               "input_bound", "both_halves", "affine_scale" } | null,
  *   "preprocessing": { "standardize": {"mean": [..], "scale": [..]} | null,
  *                      "context_standardize": {..} | null, "dequantize_levels": 0 },
  *   "columns": [..], "context_columns": [..],
@@ -30,10 +33,12 @@ import org.flows4j.flows.EpochStats;
  *                 "seconds", "seed", "threads",
  *                 "epochs": [ {"epoch", "steps", "train_loss", "val_nll", "lr", "seconds"} ] } | null }
  * </pre>
- * Non-finite numbers (a NaN validation NLL) are written as {@code null}. Reading is strict: a missing
+ * A version-1 file has no {@code flow} and {@code preset}; its {@code spec} (the preset's fields) rebuilds the
+ * flow through {@link org.flows4j.flows.Flows#build}. Non-finite numbers (a NaN validation NLL) are written as
+ * {@code null}. Reading is strict: a missing
  * field or one of the wrong type is an {@link InvalidModelFileException} naming the file and the field.
- * The exceptions are {@code spec.dropout}, {@code spec.conditioner}, {@code spec.input_bound},
- * {@code spec.both_halves} and {@code spec.affine_scale}, added later: files without them read as {@code 0},
+ * The exceptions are the spec's {@code dropout}, {@code conditioner}, {@code input_bound},
+ * {@code both_halves} and {@code affine_scale}, added later: files without them read as {@code 0},
  * {@code "mlp"}, {@code 0}, {@code false} and {@code "tanh"}, the architecture they were trained with.
  */
 final class ModelJson {
@@ -47,34 +52,19 @@ final class ModelJson {
         root.put("format", FORMAT);
         root.put("format_version", ModelFile.FORMAT_VERSION);
         root.put("library_version", ModelFile.LIBRARY_VERSION);
-        FlowSpec s = m.spec();
-        ObjectNode spec = root.putObject("spec");
-        spec.put("kind", s.kind());
-        spec.put("features", s.features());
-        spec.put("context_features", s.contextFeatures());
-        spec.put("layers", s.layers());
-        ArrayNode hidden = spec.putArray("hidden");
-        for (int h : s.hidden()) {
-            hidden.add(h);
+        root.set("flow", PartJson.toJson(Parts.describe(m.flow()), mapper));
+        if (m.spec().isPresent()) {
+            root.set("preset", specJson(m.spec().get(), mapper));
+        } else {
+            root.putNull("preset");
         }
-        spec.put("activation", s.activation().name().toLowerCase(Locale.ROOT));
-        spec.put("bins", s.bins());
-        spec.put("tail_bound", s.tailBound());
-        spec.put("lu_mixing", s.luMixing());
-        spec.put("dtype", s.dtype().name().toLowerCase(Locale.ROOT));
-        spec.put("seed", s.seed());
-        spec.put("dropout", s.dropout());
-        spec.put("conditioner", s.conditioner());
-        spec.put("input_bound", s.inputBound());
-        spec.put("both_halves", s.bothHalves());
-        spec.put("affine_scale", s.affineScale());
         ObjectNode pre = root.putObject("preprocessing");
         putStandardizer(pre, "standardize", m.preprocessing().data());
         putStandardizer(pre, "context_standardize", m.preprocessing().context());
         pre.put("dequantize_levels", m.preprocessing().dequantizeLevels());
         m.columns().forEach(root.putArray("columns")::add);
         m.contextColumns().forEach(root.putArray("context_columns")::add);
-        TrainingSummary t = m.summary();
+        TrainingSummary t = m.summary().orElse(null);
         if (t == null) {
             root.putNull("training");
             return root;
@@ -102,6 +92,30 @@ final class ModelJson {
         return root;
     }
 
+    private static ObjectNode specJson(FlowSpec s, ObjectMapper mapper) {
+        ObjectNode spec = mapper.createObjectNode();
+        spec.put("kind", s.kind());
+        spec.put("features", s.features());
+        spec.put("context_features", s.contextFeatures());
+        spec.put("layers", s.layers());
+        ArrayNode hidden = spec.putArray("hidden");
+        for (int h : s.hidden()) {
+            hidden.add(h);
+        }
+        spec.put("activation", s.activation().name().toLowerCase(Locale.ROOT));
+        spec.put("bins", s.bins());
+        spec.put("tail_bound", s.tailBound());
+        spec.put("lu_mixing", s.luMixing());
+        spec.put("dtype", s.dtype().name().toLowerCase(Locale.ROOT));
+        spec.put("seed", s.seed());
+        spec.put("dropout", s.dropout());
+        spec.put("conditioner", s.conditioner());
+        spec.put("input_bound", s.inputBound());
+        spec.put("both_halves", s.bothHalves());
+        spec.put("affine_scale", s.affineScale());
+        return spec;
+    }
+
     private static void putNumber(ObjectNode o, String key, double v) {
         if (Double.isFinite(v)) {
             o.put(key, v);
@@ -126,7 +140,7 @@ final class ModelJson {
         }
     }
 
-    static void checkVersion(JsonNode root, String source) {
+    static int checkVersion(JsonNode root, String source) {
         String format = text(root, "format", source);
         if (!FORMAT.equals(format)) {
             throw new InvalidModelFileException(source + ": not a flows4j model (format '" + format + "', expected '"
@@ -141,18 +155,34 @@ final class ModelJson {
         if (version < 1) {
             throw new InvalidModelFileException(source + ": format_version must be >= 1, got " + version);
         }
+        return version;
     }
 
+    /** The part tree of a version-2 file. */
+    static PartConfig flow(JsonNode root, String source) {
+        return PartJson.fromJson(object(root, "flow", source), "flow", source);
+    }
+
+    /** The preset of a version-2 file, or null if its flow was composed by hand. */
+    static FlowSpec preset(JsonNode root, String source) {
+        JsonNode p = field(root, "preset", source);
+        return p.isNull() ? null : spec(p, "preset", source);
+    }
+
+    /** The {@code spec} of a version-1 file. */
     static FlowSpec spec(JsonNode root, String source) {
-        JsonNode s = object(root, "spec", source);
+        return spec(object(root, "spec", source), "spec", source);
+    }
+
+    private static FlowSpec spec(JsonNode s, String where, String source) {
         JsonNode hidden = field(s, "hidden", source);
         if (!hidden.isArray()) {
-            throw new InvalidModelFileException(source + ": spec.hidden must be an array of integers");
+            throw new InvalidModelFileException(source + ": " + where + ".hidden must be an array of integers");
         }
         int[] h = new int[hidden.size()];
         for (int i = 0; i < h.length; i++) {
             if (!hidden.get(i).canConvertToInt() || !hidden.get(i).isIntegralNumber()) {
-                throw new InvalidModelFileException(source + ": spec.hidden[" + i + "] must be an integer");
+                throw new InvalidModelFileException(source + ": " + where + ".hidden[" + i + "] must be an integer");
             }
             h[i] = hidden.get(i).intValue();
         }
@@ -168,7 +198,7 @@ final class ModelJson {
                     s.has("both_halves") && bool(s, "both_halves", source),
                     s.has("affine_scale") ? text(s, "affine_scale", source) : "tanh");
         } catch (IllegalArgumentException e) {
-            throw new InvalidModelFileException(source + ": invalid spec: " + e.getMessage());
+            throw new InvalidModelFileException(source + ": invalid " + where + ": " + e.getMessage());
         }
     }
 

@@ -141,6 +141,20 @@ public final class Parts {
         return kind.cast(part);
     }
 
+    /**
+     * A copy of {@code part} with the same structure and state, sharing nothing with it: rebuilt from its config
+     * and loaded with its state dict. Training mode is copied too.
+     *
+     * @throws UnregisteredPartException if some part of it is not registered
+     */
+    public static <M extends Module> M copy(M part) {
+        @SuppressWarnings("unchecked")
+        M out = (M) build(describe(part));
+        out.loadStateDict(part.stateDict());
+        out.train(part.isTraining());
+        return out;
+    }
+
     /** The configs of a list of parts, each checked by {@link #describe}. */
     public static List<PartConfig> describeAll(List<?> parts) {
         List<PartConfig> out = new ArrayList<>();

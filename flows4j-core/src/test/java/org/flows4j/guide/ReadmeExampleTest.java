@@ -13,7 +13,6 @@ import org.flows4j.flows.FlowSpec;
 import org.flows4j.flows.Flows;
 import org.flows4j.flows.FlowModel;
 import org.flows4j.io.ModelFile;
-import org.flows4j.flows.Preprocessing;
 import org.flows4j.tensor.DType;
 import org.flows4j.tensor.Rng;
 import org.flows4j.tensor.Tensor;
@@ -34,7 +33,7 @@ class ReadmeExampleTest {
         new Trainer(TrainConfig.defaults().withEpochs(20)).fit(flow, TrainData.of(Tensor.of(x).to(DType.FLOAT32)), null);
         double[] logDensity = flow.logProb(new double[][] {{1.0, 0.0}, {3.0, 3.0}});
         double[][] samples = flow.sampleArray(1000, new Rng(42));
-        FlowModel model = new FlowModel(spec, flow, Preprocessing.none(), List.of("x", "y"), List.of(), null);
+        FlowModel model = FlowModel.of(spec, flow).withColumns(List.of("x", "y"), List.of());
         Path file = Files.createTempFile("moons", ".flow");
         ModelFile.save(model, file);
         FlowModel loaded = ModelFile.load(file);

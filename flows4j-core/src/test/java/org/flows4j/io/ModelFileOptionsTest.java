@@ -50,14 +50,14 @@ class ModelFileOptionsTest {
                 .withDropout(0.25).withDtype(DType.FLOAT64).withSeed(5);
         FlowModel m = model(spec);
         byte[] bytes = ModelFile.encode(m);
-        JsonNode json = new ObjectMapper().readTree(unzip(bytes).get("model.json")).get("spec");
+        JsonNode json = new ObjectMapper().readTree(unzip(bytes).get("model.json")).get("preset");
         assertEquals(0.25, json.get("dropout").asDouble(), 0.0);
         assertEquals("resnet", json.get("conditioner").asText());
         assertEquals("float64", json.get("dtype").asText());
         FlowModel back = ModelFile.decode(bytes, "m.flow");
-        assertEquals(spec, back.spec());
-        assertEquals(0.25, back.spec().dropout(), 0.0);
-        assertEquals("resnet", back.spec().conditioner());
+        assertEquals(spec, back.spec().orElseThrow());
+        assertEquals(0.25, back.spec().orElseThrow().dropout(), 0.0);
+        assertEquals("resnet", back.spec().orElseThrow().conditioner());
         back.flow().parameters().values().forEach(p -> assertEquals(DType.FLOAT64, p.value().dtype()));
         assertArrayEquals(m.logProb(ROWS, null), back.logProb(ROWS, null), 0.0);
         assertArrayEquals(back.logProb(ROWS, null), back.logProb(ROWS, null), 0.0, "a loaded model evaluates without dropout");
@@ -66,15 +66,15 @@ class ModelFileOptionsTest {
     @Test
     void aFileWithoutTheNewFieldsLoadsWithTheDefaults() throws IOException {
         FlowModel m = model(FlowSpec.defaults("maf", 3).withLayers(2).withHidden(8).withSeed(2));
-        byte[] old = editSpec(ModelFile.encode(m), s -> {
+        byte[] old = asVersion1(ModelFile.encode(m), s -> {
             s.remove("dropout");
             s.remove("conditioner");
         });
         JsonNode spec = new ObjectMapper().readTree(unzip(old).get("model.json")).get("spec");
         assertTrue(!spec.has("dropout") && !spec.has("conditioner"), spec.toString());
         FlowModel back = ModelFile.decode(old, "old.flow");
-        assertEquals(0.0, back.spec().dropout(), 0.0);
-        assertEquals("mlp", back.spec().conditioner());
+        assertEquals(0.0, back.spec().orElseThrow().dropout(), 0.0);
+        assertEquals("mlp", back.spec().orElseThrow().conditioner());
         assertEquals(m.spec(), back.spec());
         assertArrayEquals(m.logProb(ROWS, null), back.logProb(ROWS, null), 0.0);
     }
@@ -84,23 +84,23 @@ class ModelFileOptionsTest {
         for (String kind : new String[] {"realnvp", "maf", "nsf"}) {
             FlowModel m = model(FlowSpec.defaults(kind, 3).withLayers(2).withHidden(8).withSeed(4).withInputBound(0)
                     .withBothHalves(false).withAffineScale("tanh"));
-            byte[] old = editSpec(ModelFile.encode(m), s -> {
+            byte[] old = asVersion1(ModelFile.encode(m), s -> {
                 s.remove("input_bound");
                 s.remove("both_halves");
                 s.remove("affine_scale");
             });
             FlowModel back = ModelFile.decode(old, "old.flow");
-            assertEquals(0.0, back.spec().inputBound(), 0.0);
-            assertTrue(!back.spec().bothHalves());
-            assertEquals("tanh", back.spec().affineScale());
+            assertEquals(0.0, back.spec().orElseThrow().inputBound(), 0.0);
+            assertTrue(!back.spec().orElseThrow().bothHalves());
+            assertEquals("tanh", back.spec().orElseThrow().affineScale());
             assertEquals(m.spec(), back.spec());
             assertArrayEquals(m.logProb(ROWS, null), back.logProb(ROWS, null), 0.0);
         }
         FlowModel now = model(FlowSpec.defaults("realnvp", 3).withLayers(2).withHidden(8));
         FlowModel back = ModelFile.decode(ModelFile.encode(now), "new.flow");
-        assertEquals(FlowSpec.DEFAULT_INPUT_BOUND, back.spec().inputBound(), 0.0);
-        assertTrue(back.spec().bothHalves());
-        assertEquals("soft", back.spec().affineScale());
+        assertEquals(FlowSpec.DEFAULT_INPUT_BOUND, back.spec().orElseThrow().inputBound(), 0.0);
+        assertTrue(back.spec().orElseThrow().bothHalves());
+        assertEquals("soft", back.spec().orElseThrow().affineScale());
     }
 
     @Test
@@ -109,11 +109,11 @@ class ModelFileOptionsTest {
         String[][] cases = {{"dropout", "1.5", "dropout must be in [0, 1), got 1.5"},
             {"conditioner", "\"cnn\"", "unknown conditioner 'cnn'"}, {"dropout", "\"high\"", "'dropout' must be a number"}};
         for (String[] c : cases) {
-            byte[] bad = editSpec(good, s -> s.set(c[0], readValue(c[1])));
+            byte[] bad = asVersion1(good, s -> s.set(c[0], readValue(c[1])));
             InvalidModelFileException e = assertThrows(InvalidModelFileException.class, () -> ModelFile.decode(bad, "b.flow"));
             assertTrue(e.getMessage().startsWith("b.flow: ") && e.getMessage().contains(c[2]), e.getMessage());
         }
-        byte[] resnetMaf = editSpec(ModelFile.encode(model(FlowSpec.defaults("maf", 3).withLayers(1).withHidden(8))),
+        byte[] resnetMaf = asVersion1(ModelFile.encode(model(FlowSpec.defaults("maf", 3).withLayers(1).withHidden(8))),
                 s -> s.put("conditioner", "resnet"));
         InvalidModelFileException e = assertThrows(InvalidModelFileException.class,
                 () -> ModelFile.decode(resnetMaf, "b.flow"));
@@ -128,10 +128,14 @@ class ModelFileOptionsTest {
         }
     }
 
-    private static byte[] editSpec(byte[] file, Consumer<ObjectNode> edit) throws IOException {
+    /** {@code file} rewritten as a version-1 file (the preset as {@code spec}, no part tree), its spec edited. */
+    private static byte[] asVersion1(byte[] file, Consumer<ObjectNode> edit) throws IOException {
         Map<String, byte[]> entries = unzip(file);
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode json = (ObjectNode) mapper.readTree(entries.get("model.json"));
+        json.put("format_version", 1);
+        json.set("spec", json.remove("preset"));
+        json.remove("flow");
         edit.accept((ObjectNode) json.get("spec"));
         entries.put("model.json", mapper.writeValueAsBytes(json));
         ByteArrayOutputStream out = new ByteArrayOutputStream();

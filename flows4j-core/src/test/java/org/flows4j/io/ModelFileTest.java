@@ -127,8 +127,9 @@ class ModelFileTest {
             assertEquals(e.getValue().get(0), first, 0.0, e.getKey() + " first value");
         }
         JsonNode json = new ObjectMapper().readTree(entries.get("model.json"));
-        assertEquals(1, json.get("format_version").asInt());
-        assertEquals("nsf", json.get("spec").get("kind").asText());
+        assertEquals(ModelFile.FORMAT_VERSION, json.get("format_version").asInt());
+        assertEquals("nsf", json.get("preset").get("kind").asText());
+        assertEquals("flow", json.get("flow").get("type").asText());
         assertTrue(json.get("training").get("epochs").get(0).get("val_nll").isNull(), "NaN is written as null");
     }
 
@@ -153,19 +154,25 @@ class ModelFileTest {
 
     @Test
     void aNewerFormatVersionIsRefused() throws IOException {
-        byte[] newer = editJson(ModelFile.encode(model("realnvp", 0)), json -> json.put("format_version", 2));
+        int next = ModelFile.FORMAT_VERSION + 1;
+        byte[] newer = editJson(ModelFile.encode(model("realnvp", 0)), json -> json.put("format_version", next));
         InvalidModelFileException e = assertThrows(InvalidModelFileException.class, () -> ModelFile.decode(newer, "m.flow"));
-        assertTrue(e.getMessage().contains("newer") && e.getMessage().contains("format version 2")
-                && e.getMessage().contains("up to 1"), e.getMessage());
+        assertTrue(e.getMessage().contains("newer") && e.getMessage().contains("format version " + next)
+                && e.getMessage().contains("up to " + ModelFile.FORMAT_VERSION), e.getMessage());
     }
 
     @Test
     void weightsThatDoNotMatchTheSpecAreRefused() throws IOException {
-        byte[] wider = editJson(ModelFile.encode(model("realnvp", 0)),
-                json -> ((ObjectNode) json.get("spec")).putArray("hidden").add(9));
+        byte[] wider = editJson(ModelFile.encode(model("realnvp", 0)), json -> ((ObjectNode) json.get("flow")
+                .get("transform").get("steps").get(0).get("conditioner")).putArray("hidden").add(9));
         InvalidModelFileException e = assertThrows(InvalidModelFileException.class, () -> ModelFile.decode(wider, "m.flow"));
-        assertTrue(e.getMessage().contains("do not match"), e.getMessage());
-        byte[] noKind = editJson(ModelFile.encode(model("realnvp", 0)), json -> ((ObjectNode) json.get("spec")).remove("kind"));
+        assertTrue(e.getMessage().contains("do not match") && e.getMessage().contains("conditioner.layers.0.weight"),
+                e.getMessage());
+        byte[] otherPreset = editJson(ModelFile.encode(model("realnvp", 0)),
+                json -> ((ObjectNode) json.get("preset")).putArray("hidden").add(9));
+        e = assertThrows(InvalidModelFileException.class, () -> ModelFile.decode(otherPreset, "m.flow"));
+        assertTrue(e.getMessage().contains("does not match the spec"), e.getMessage());
+        byte[] noKind = editJson(ModelFile.encode(model("realnvp", 0)), json -> ((ObjectNode) json.get("preset")).remove("kind"));
         e = assertThrows(InvalidModelFileException.class, () -> ModelFile.decode(noKind, "m.flow"));
         assertTrue(e.getMessage().contains("'kind'"), e.getMessage());
     }
@@ -175,7 +182,7 @@ class ModelFileTest {
         Path file = dir.resolve("m.flow");
         ModelFile.save(model("maf", 0), file);
         ModelFile.save(model("nice", 0), file);
-        assertEquals("nice", ModelFile.load(file).spec().kind());
+        assertEquals("nice", ModelFile.load(file).spec().orElseThrow().kind());
         try (Stream<Path> files = Files.list(dir)) {
             assertEquals(List.of(file), files.toList());
         }

@@ -94,7 +94,7 @@ class ModelFileV1FixturesTest {
         FlowModel m = ModelFile.load(resource(fixture + ".flow"));
         List<double[]> points = csv("points.csv");
         double[][] x = new double[points.size()][];
-        double[][] context = m.spec().contextFeatures() == 0 ? null : new double[points.size()][];
+        double[][] context = m.contextFeatures() == 0 ? null : new double[points.size()][];
         for (int i = 0; i < x.length; i++) {
             double[] row = points.get(i);
             x[i] = new double[] {row[0], row[1]};
@@ -106,7 +106,7 @@ class ModelFileV1FixturesTest {
         List<double[]> expected = csv(fixture + ".expected.csv");
         assertEquals(expected.size(), actual.length, fixture + ": rows");
         double rel = MatMul.vectorized() ? 0.0
-                : m.spec().dtype() == DType.FLOAT32 ? SCALAR_FLOAT32_REL : SCALAR_FLOAT64_REL;
+                : m.dtype() == DType.FLOAT32 ? SCALAR_FLOAT32_REL : SCALAR_FLOAT64_REL;
         for (int i = 0; i < actual.length; i++) {
             double e = expected.get(i)[0];
             assertTrue(Double.isFinite(e), fixture + ": expected row " + i + " is not finite");
@@ -128,7 +128,7 @@ class ModelFileV1FixturesTest {
         for (String field : LATER_FIELDS) {
             assertFalse(spec.has(field), fixture + ": release A wrote spec." + field);
         }
-        FlowSpec s = ModelFile.load(file).spec();
+        FlowSpec s = ModelFile.load(file).spec().orElseThrow();
         assertEquals(0.0, s.inputBound(), fixture);
         assertFalse(s.bothHalves(), fixture);
         assertEquals("tanh", s.affineScale(), fixture);

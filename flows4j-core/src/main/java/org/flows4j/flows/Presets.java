@@ -1,0 +1,163 @@
+package org.flows4j.flows;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.ServiceLoader;
+import org.flows4j.nn.Dropout;
+import org.flows4j.tensor.Rng;
+import org.flows4j.transform.AdditiveTransformer;
+import org.flows4j.transform.Affine;
+import org.flows4j.transform.Transform;
+import org.flows4j.transform.autoregressive.InverseAutoregressive;
+
+/**
+ * The registry of {@link Preset}s by name: the six built-ins, then any found by {@link ServiceLoader} or
+ * added with {@link #register}. Thread-safe.
+ */
+public final class Presets {
+    /**
+     * NICE (Dinh et al. 2014): additive coupling steps and a final learnable diagonal scaling, since additive
+     * couplings preserve volume.
+     */
+    static final Preset NICE = new Builtin("nice", "additive coupling (NICE) with a final diagonal scaling", true,
+            FlowSpec.DEFAULT_INPUT_BOUND) {
+        @Override
+        public Transform step(FlowSpec spec, Dropout dropout, Rng rng) {
+            return Preset.coupling(spec, new AdditiveTransformer(), dropout, rng);
+        }
+
+        @Override
+        public List<Transform> tail(FlowSpec spec) {
+            return List.of(Affine.learnable(spec.features(), spec.dtype()));
+        }
+    };
+
+    private static final Map<String, Preset> BY_NAME = new LinkedHashMap<>();
+    private static boolean loaded;
+
+    static {
+        for (Preset p : builtins()) {
+            BY_NAME.put(p.name(), p);
+        }
+    }
+
+    private Presets() {
+    }
+
+    private static List<Preset> builtins() {
+        return List.of(NICE,
+                new Builtin("realnvp", "affine coupling (RealNVP)", true, FlowSpec.DEFAULT_INPUT_BOUND) {
+                    @Override
+                    public Transform step(FlowSpec spec, Dropout dropout, Rng rng) {
+                        return Preset.coupling(spec, Preset.affine(spec), dropout, rng);
+                    }
+                },
+                new Builtin("maf", "affine autoregressive (MAF): fast density, sampling in D passes", false,
+                        FlowSpec.DEFAULT_INPUT_BOUND) {
+                    @Override
+                    public Transform step(FlowSpec spec, Dropout dropout, Rng rng) {
+                        return Preset.autoregressive(spec, Preset.affine(spec), dropout, rng);
+                    }
+                },
+                new Builtin("iaf", "inverse affine autoregressive (IAF): fast sampling, density in D passes", false,
+                        FlowSpec.DEFAULT_INPUT_BOUND) {
+                    @Override
+                    public Transform step(FlowSpec spec, Dropout dropout, Rng rng) {
+                        return new InverseAutoregressive(Preset.autoregressive(spec, Preset.affine(spec), dropout,
+                                rng));
+                    }
+                },
+                new Builtin("nsf", "rational-quadratic spline coupling (NSF)", true, 0.0) {
+                    @Override
+                    public Transform step(FlowSpec spec, Dropout dropout, Rng rng) {
+                        return Preset.coupling(spec, Preset.spline(spec), dropout, rng);
+                    }
+                },
+                new Builtin("nsf-ar", "rational-quadratic spline, autoregressive (NSF-AR)", false, 0.0) {
+                    @Override
+                    public Transform step(FlowSpec spec, Dropout dropout, Rng rng) {
+                        return Preset.autoregressive(spec, Preset.spline(spec), dropout, rng);
+                    }
+                });
+    }
+
+    /** Registers {@code preset}; a second one of the same name replaces the first only if it is the same class. */
+    public static synchronized void register(Preset preset) {
+        String name = preset.name().toLowerCase(Locale.ROOT);
+        Preset old = BY_NAME.get(name);
+        if (old != null && old.getClass() != preset.getClass()) {
+            throw new IllegalArgumentException("Presets.register: the name '" + name + "' is taken by "
+                    + old.getClass().getName());
+        }
+        BY_NAME.put(name, preset);
+    }
+
+    /** The preset named {@code name} (case-insensitive). */
+    public static synchronized Preset get(String name) {
+        ensureLoaded();
+        Preset p = name == null ? null : BY_NAME.get(name.toLowerCase(Locale.ROOT));
+        if (p == null) {
+            throw new IllegalArgumentException("unknown flow '" + name + "'; expected one of " + BY_NAME.keySet());
+        }
+        return p;
+    }
+
+    /** Whether a preset is named {@code name}. */
+    public static synchronized boolean exists(String name) {
+        ensureLoaded();
+        return name != null && BY_NAME.containsKey(name.toLowerCase(Locale.ROOT));
+    }
+
+    /** Every preset's name, the built-ins first. */
+    public static synchronized List<String> names() {
+        ensureLoaded();
+        return List.copyOf(new ArrayList<>(BY_NAME.keySet()));
+    }
+
+    private static void ensureLoaded() {
+        if (!loaded) {
+            loaded = true;
+            for (Preset p : ServiceLoader.load(Preset.class, Presets.class.getClassLoader())) {
+                register(p);
+            }
+        }
+    }
+
+    /** A built-in preset: name, description, whether it couples, default input bound. */
+    private abstract static class Builtin implements Preset {
+        private final String name;
+        private final String description;
+        private final boolean coupling;
+        private final double inputBound;
+
+        Builtin(String name, String description, boolean coupling, double inputBound) {
+            this.name = name;
+            this.description = description;
+            this.coupling = coupling;
+            this.inputBound = inputBound;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public String description() {
+            return description;
+        }
+
+        @Override
+        public boolean isCoupling() {
+            return coupling;
+        }
+
+        @Override
+        public double defaultInputBound() {
+            return inputBound;
+        }
+    }
+}
