@@ -118,6 +118,26 @@ public final class ModelFile {
                 ModelJson.columns(root, "context_columns", source), ModelJson.summary(root, source));
     }
 
+    /**
+     * The versions a model file records.
+     *
+     * @param format  the file's {@code format_version}
+     * @param library the {@code library_version} of the flows4j that wrote it
+     */
+    public record Versions(int format, String library) {
+    }
+
+    /** The versions recorded in {@code file}'s {@code model.json} (the file's format checked as by {@link #load}). */
+    public static Versions versions(Path file) throws IOException {
+        byte[] json = unzip(Files.readAllBytes(file), file.toString()).get(JSON_ENTRY);
+        if (json == null) {
+            throw new InvalidModelFileException(file + ": not a flows4j model file; expected an entry " + JSON_ENTRY);
+        }
+        JsonNode root = MAPPER.readTree(json);
+        ModelJson.checkVersion(root, file.toString());
+        return new Versions(root.get("format_version").intValue(), root.path("library_version").asText("unknown"));
+    }
+
     private static Map<String, byte[]> unzip(byte[] bytes, String source) {
         Map<String, byte[]> out = new LinkedHashMap<>();
         try (ZipInputStream zip = new ZipInputStream(new java.io.ByteArrayInputStream(bytes))) {
