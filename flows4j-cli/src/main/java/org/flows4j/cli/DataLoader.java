@@ -7,6 +7,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import org.flows4j.data.CsvReader;
 import org.flows4j.data.IdxData;
 import org.flows4j.data.IdxReader;
@@ -36,8 +38,7 @@ final class DataLoader {
         if (!Files.exists(file)) {
             throw new NoSuchFileException(spec);
         }
-        String lower = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-        if (lower.endsWith(".idx") || lower.endsWith(".idx.gz") || lower.contains("-ubyte") || lower.contains("idx3")) {
+        if (isIdx(file)) {
             if (!columns.isEmpty() || !contextColumns.isEmpty()) {
                 throw new IllegalArgumentException("IDX files have no named columns; drop --columns/--context-columns");
             }
@@ -84,6 +85,13 @@ final class DataLoader {
         return new CsvReader().columns(selection.toArray(new String[0])).read(file);
     }
 
+    /** Whether {@code file} is read as IDX (by its name: {@code .idx}, {@code .idx.gz}, {@code -ubyte}, {@code idx3}). */
+    private static boolean isIdx(Path file) {
+        Path name = file.getFileName();
+        String lower = name == null ? "" : name.toString().toLowerCase(Locale.ROOT);
+        return lower.endsWith(".idx") || lower.endsWith(".idx.gz") || lower.contains("-ubyte") || lower.contains("idx3");
+    }
+
     static List<String> names(String prefix, int n) {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -92,9 +100,15 @@ final class DataLoader {
         return out;
     }
 
-    /** Rows of a CSV or IDX file for a trained model: the model's columns by name when the header has them. */
-    static Dataset forModel(String spec, org.flows4j.flows.FlowModel model, int toyRows, long seed) throws IOException {
-        if (spec.startsWith("toy:") || !spec.toLowerCase(java.util.Locale.ROOT).endsWith(".csv")) {
+    /**
+     * Rows of {@code spec} for a trained model, the one place eval, score, plot and fit-bench read data for a
+     * model. Toy and IDX data are taken by position and must have the model's width. A CSV file with a
+     * header must name every one of the model's columns and context columns: they are selected by name, in
+     * any order, and other columns are ignored. A CSV file without a header is taken by position (data
+     * columns, then context columns) and must have exactly that many columns.
+     */
+    static Dataset forModel(String spec, FlowModel model, int toyRows, long seed) throws IOException {
+        if (spec.startsWith("toy:") || isIdx(Path.of(spec))) {
             Dataset d = load(spec, List.of(), List.of(), toyRows, seed);
             requireWidth(d, model);
             return d;
@@ -103,45 +117,37 @@ final class DataLoader {
         if (!Files.exists(file)) {
             throw new NoSuchFileException(spec);
         }
-        List<String> header = headerFields(file);
-        boolean named = header.containsAll(model.columns()) && header.containsAll(model.contextColumns());
-        Dataset d;
-        if (named) {
-            d = load(spec, model.columns(), model.contextColumns(), toyRows, seed);
+        List<String> wanted = concat(model.columns(), model.contextColumns());
+        Optional<List<String>> header = new CsvReader().header(file);
+        Table table;
+        if (header.isPresent()) {
+            List<String> missing = wanted.stream().filter(c -> !header.get().contains(c)).toList();
+            if (!missing.isEmpty()) {
+                throw new IllegalArgumentException(spec + ": expected the model's columns " + describe(model)
+                        + ", the file has " + String.join(", ", header.get()) + " (missing: " + String.join(", ", missing)
+                        + ")");
+            }
+            table = new CsvReader().columns(wanted.toArray(new String[0])).read(file);
         } else {
-            int total = model.columns().size() + model.contextColumns().size();
-            if (header.size() != total) {
-                throw new IllegalArgumentException(spec + ": expected " + total + " columns (" + String.join(", ",
-                        concat(model.columns(), model.contextColumns())) + "), got " + header.size());
+            table = new CsvReader().read(file);
+            if (table.numColumns() != wanted.size()) {
+                throw new IllegalArgumentException(spec + ": expected " + wanted.size() + " columns (" + describe(model)
+                        + ", by position since the file has no header), got " + table.numColumns());
             }
-            List<String> dataIdx = new ArrayList<>();
-            List<String> ctxIdx = new ArrayList<>();
-            for (int j = 0; j < total; j++) {
-                (j < model.columns().size() ? dataIdx : ctxIdx).add(Integer.toString(j));
-            }
-            d = load(spec, dataIdx, ctxIdx, toyRows, seed);
         }
-        requireWidth(d, model);
-        return d;
+        double[][] rows = table.rows();
+        if (model.contextColumns().isEmpty()) {
+            return new Dataset(spec, rows, null, model.columns(), List.of(), 0);
+        }
+        int d = model.columns().size();
+        return new Dataset(spec, Rows.columns(rows, 0, d), Rows.columns(rows, d, wanted.size()), model.columns(),
+                model.contextColumns(), 0);
     }
 
-    /** The fields of the first non-blank line, unquoted (header names, or the first row's values). */
-    private static List<String> headerFields(Path file) throws IOException {
-        try (java.io.BufferedReader r = Files.newBufferedReader(file)) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                line = line.replace("\uFEFF", "").strip();
-                if (!line.isEmpty()) {
-                    List<String> out = new ArrayList<>();
-                    for (String f : line.split(",", -1)) {
-                        String t = f.strip();
-                        out.add(t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"") ? t.substring(1, t.length() - 1) : t);
-                    }
-                    return out;
-                }
-            }
-        }
-        throw new IllegalArgumentException(file + ": the file is empty");
+    /** The model's columns for a message: {@code a, b (context: t)}. */
+    private static String describe(FlowModel model) {
+        String data = String.join(", ", model.columns());
+        return model.contextColumns().isEmpty() ? data : data + " (context: " + String.join(", ", model.contextColumns()) + ")";
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
@@ -150,14 +156,14 @@ final class DataLoader {
         return out;
     }
 
-    private static void requireWidth(Dataset d, org.flows4j.flows.FlowModel model) {
-        if (d.features() != model.spec().orElseThrow().features()) {
-            throw new IllegalArgumentException(d.source() + ": the model expects " + model.spec().orElseThrow().features()
+    private static void requireWidth(Dataset d, FlowModel model) {
+        if (d.features() != model.features()) {
+            throw new IllegalArgumentException(d.source() + ": the model expects " + model.features()
                     + " columns, the data has " + d.features());
         }
         int c = d.context() == null ? 0 : d.contextColumns().size();
-        if (c != model.spec().orElseThrow().contextFeatures()) {
-            throw new IllegalArgumentException(d.source() + ": the model expects " + model.spec().orElseThrow().contextFeatures()
+        if (c != model.contextFeatures()) {
+            throw new IllegalArgumentException(d.source() + ": the model expects " + model.contextFeatures()
                     + " context columns, the data has " + c);
         }
     }

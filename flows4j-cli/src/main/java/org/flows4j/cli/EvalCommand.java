@@ -26,7 +26,7 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "A model file written by train.")
     Path model;
 
-    @Option(names = "--data", required = true, description = "file.csv, file.idx[.gz] or toy:NAME.")
+    @Option(names = "--data", required = true, description = "file.csv, file.idx[.gz] or toy:NAME. A CSV header must name the model's columns (any order, others ignored); without a header the columns are taken by position.")
     String data;
 
     @Option(names = "--rows", defaultValue = "20000", description = "Rows to generate for toy data (default: ${DEFAULT-VALUE}).")

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.flows4j.data.CsvReader;
 import org.flows4j.data.Table;
 import org.flows4j.flows.FlowModel;
+import org.flows4j.flows.FlowSpec;
 import org.flows4j.tensor.Rng;
 import org.flows4j.flows.EpochStats;
 import picocli.CommandLine.Command;
@@ -69,10 +70,10 @@ final class PlotCommand implements Callable<Integer> {
         }
         double[][] samples = m.sample(n, context, new Rng(seed));
         double[][] rows = data == null ? null : ModelOptions.rowsFor(m, data, n, seed + 1).x();
-        if (m.spec().orElseThrow().features() == 2) {
+        if (m.features() == 2) {
             double[][] ctx = context == null ? null : new double[][] {context};
             Plots.density2d(out, grid -> m.logProb(grid, ctx == null ? null : repeat(ctx[0], grid.length)),
-                    rows != null ? rows : samples, m.spec().orElseThrow().kind() + (rows != null ? " density with data" : " density with samples"));
+                    rows != null ? rows : samples, m.spec().map(FlowSpec::kind).orElse("flow") + (rows != null ? " density with data" : " density with samples"));
         } else {
             Plots.pairPlot(out, samples, rows, m.columns().toArray(new String[0]));
         }

@@ -23,7 +23,7 @@ final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "A model file written by train.")
     Path model;
 
-    @Option(names = "--data", required = true, description = "file.csv or file.idx[.gz].")
+    @Option(names = "--data", required = true, description = "file.csv or file.idx[.gz]. A CSV header must name the model's columns (any order, others ignored); without a header the columns are taken by position.")
     String data;
 
     @Option(names = "--out", description = "Write the scores to this CSV file instead of stdout.")

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -21,7 +22,8 @@ import java.util.regex.Pattern;
  *
  * <p>Header: with {@link Header#AUTO} (the default) the first record is a header when at least one of its
  * fields is neither empty nor a number (so {@code "x,y"} is a header and {@code "1.5,2"} is data).
- * Without a header the columns are named {@code col0, col1, ...}.
+ * Without a header the columns are named {@code col0, col1, ...}. {@link #header(Path)} tells whether a file
+ * has one, by the same rule.
  *
  * <p>Values: each selected field must be a finite decimal number ({@code [+-]digits[.digits][e[+-]digits]});
  * an empty field, {@code NaN}, an infinity or any other text is an error whose message names the file,
@@ -113,27 +115,27 @@ public final class CsvReader {
         }
     }
 
+    /**
+     * The header of {@code file} (UTF-8) as this reader sees it (its delimiter and header mode): the names
+     * of the first record when it is a header, or empty when the file has none (columns can then only be
+     * selected by position). Reads only up to the first record.
+     */
+    public Optional<List<String>> header(Path file) throws IOException {
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            List<String> first = firstRecord(in, file.toString()).fields();
+            return isHeader(first) ? Optional.of(List.copyOf(first)) : Optional.empty();
+        }
+    }
+
     /** Reads from {@code reader}; {@code source} names it in error messages. */
     public Table read(Reader reader, String source) throws IOException {
         BufferedReader in = reader instanceof BufferedReader b ? b : new BufferedReader(reader);
-        List<String> first = null;
-        int firstLine = 0;
-        int lineNo = 0;
+        FirstRecord firstRecord = firstRecord(in, source);
+        List<String> first = firstRecord.fields();
+        int firstLine = firstRecord.line();
+        int lineNo = firstLine;
         String line;
-        while (first == null && (line = in.readLine()) != null) {
-            lineNo++;
-            if (lineNo == 1 && line.startsWith("\uFEFF")) {
-                line = line.substring(1);
-            }
-            if (!line.isBlank()) {
-                first = split(line, source, lineNo);
-                firstLine = lineNo;
-            }
-        }
-        if (first == null) {
-            throw new IllegalArgumentException("CsvReader: " + source + " has no records");
-        }
-        boolean hasHeader = header == Header.PRESENT || header == Header.AUTO && looksLikeHeader(first);
+        boolean hasHeader = isHeader(first);
         List<String> all = hasHeader ? first : defaultNames(first.size());
         int[] selected = resolveSelection(all, hasHeader, source);
         List<String> selectedNames = new ArrayList<>();
@@ -160,6 +162,30 @@ public final class CsvReader {
             throw new IllegalArgumentException("CsvReader: " + source + " has a header but no data rows");
         }
         return new Table(selectedNames, rows.toArray(new double[0][]));
+    }
+
+    /** The fields of a record and its 1-based line number. */
+    private record FirstRecord(List<String> fields, int line) {
+    }
+
+    /** The first non-blank record (a leading byte-order mark dropped); an error when there is none. */
+    private FirstRecord firstRecord(BufferedReader in, String source) throws IOException {
+        int lineNo = 0;
+        String line;
+        while ((line = in.readLine()) != null) {
+            lineNo++;
+            if (lineNo == 1 && line.startsWith("\uFEFF")) {
+                line = line.substring(1);
+            }
+            if (!line.isBlank()) {
+                return new FirstRecord(split(line, source, lineNo), lineNo);
+            }
+        }
+        throw new IllegalArgumentException("CsvReader: " + source + " has no records");
+    }
+
+    private boolean isHeader(List<String> first) {
+        return header == Header.PRESENT || header == Header.AUTO && looksLikeHeader(first);
     }
 
     private static boolean looksLikeHeader(List<String> fields) {

@@ -135,16 +135,6 @@ public final class ModelFile {
         return summary == null ? m : m.withSummary(summary);
     }
 
-    /** The format version of the model file at {@code file}, read from its {@code model.json}. */
-    public static int formatVersion(Path file) throws IOException {
-        String source = file.toString();
-        byte[] json = unzip(Files.readAllBytes(file), source).get(JSON_ENTRY);
-        if (json == null) {
-            throw new InvalidModelFileException(source + ": not a flows4j model file; it lacks " + JSON_ENTRY);
-        }
-        return ModelJson.checkVersion(MAPPER.readTree(json), source);
-    }
-
     private static Flow buildFlow(PartConfig config, String source) {
         try {
             return Parts.build(config, Flow.class);
@@ -165,6 +155,26 @@ public final class ModelFile {
                 }
             }
         }
+    }
+
+    /**
+     * The versions a model file records.
+     *
+     * @param format  the file's {@code format_version}
+     * @param library the {@code library_version} of the flows4j that wrote it
+     */
+    public record Versions(int format, String library) {
+    }
+
+    /** The versions recorded in {@code file}'s {@code model.json} (the file's format checked as by {@link #load}). */
+    public static Versions versions(Path file) throws IOException {
+        byte[] json = unzip(Files.readAllBytes(file), file.toString()).get(JSON_ENTRY);
+        if (json == null) {
+            throw new InvalidModelFileException(file + ": not a flows4j model file; expected an entry " + JSON_ENTRY);
+        }
+        JsonNode root = MAPPER.readTree(json);
+        ModelJson.checkVersion(root, file.toString());
+        return new Versions(root.get("format_version").intValue(), root.path("library_version").asText("unknown"));
     }
 
     private static Map<String, byte[]> unzip(byte[] bytes, String source) {

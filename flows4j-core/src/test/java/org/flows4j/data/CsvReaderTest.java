@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.flows4j.tensor.DType;
 import org.flows4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -41,6 +42,21 @@ class CsvReaderTest {
         assertEquals(2, t.numRows());
         assertArrayEquals(new double[] {5.1, 1.4, 0}, t.rows()[0]);
         assertArrayEquals(new double[] {4.9, -0.15, 1}, t.rows()[1]);
+    }
+
+    @Test
+    void headerOfAFileFollowsTheSameRuleAsRead() throws IOException {
+        Path named = file("named.csv", "\uFEFF\n\"a\", b ,c\n1,2,3\n");
+        assertEquals(Optional.of(List.of("a", " b ", "c")), new CsvReader().header(named));
+        assertEquals(new CsvReader().read(named).columns(), new CsvReader().header(named).orElseThrow());
+        Path numbers = file("numbers.csv", "1,2e3,-4\n5,6,7\n");
+        assertEquals(Optional.empty(), new CsvReader().header(numbers));
+        assertEquals(Optional.of(List.of("1", "2e3", "-4")), new CsvReader().header(CsvReader.Header.PRESENT).header(numbers));
+        assertEquals(Optional.empty(), new CsvReader().header(CsvReader.Header.ABSENT).header(named));
+        assertEquals(Optional.of(List.of("a", "b")), new CsvReader().delimiter(';').header(file("semi.csv", "a;b\n1;2\n")));
+        String msg = assertThrows(IllegalArgumentException.class, () -> new CsvReader().header(file("blank.csv", "\n \n")))
+                .getMessage();
+        assertTrue(msg.contains("blank.csv has no records"), msg);
     }
 
     @Test

@@ -73,7 +73,7 @@ class ModelFileV2Test {
         FlowModel m = FlowModel.of(f).withColumns(List.of("a", "b", "c"), List.of());
         Path file = dir.resolve("composed.flow");
         ModelFile.save(m, file);
-        assertEquals(2, ModelFile.formatVersion(file));
+        assertEquals(2, ModelFile.versions(file).format());
         FlowModel back = ModelFile.load(file);
         assertTrue(back.spec().isEmpty());
         assertEquals(List.of("a", "b", "c"), back.columns());
