@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.IntFunction;
 import org.flows4j.check.CheckReport;
 import org.flows4j.check.TransformChecker;
 import org.flows4j.transform.Transform;
@@ -16,9 +15,11 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code flows4j check}: runs the public {@link TransformChecker} (float64, tolerance 1e-8, parameters
- * perturbed by N(0, 0.1^2) so identity-initialized layers are exercised) on built-in transforms and
- * prints one line per transform: name, {@code pass} or {@code FAIL}, the worst error and, for a failure,
- * the failing properties. Exit code 1 if any fails.
+ * perturbed by N(0, 0.1^2) so identity-initialized layers are exercised) on the library's transforms,
+ * {@link TransformChecker#builtinTransforms}: every registered part type's example that is or holds a transform,
+ * by type name, and the ready-made flows ({@code flow:KIND}, {@code flow:KIND+context}). It prints one line per
+ * transform: name, {@code pass} or {@code FAIL}, the worst error and, for a failure, the failing properties.
+ * Exit code 1 if any fails.
  */
 @Command(name = "check", mixinStandardHelpOptions = true, description = "Run the transform checker on built-in transforms.")
 final class CheckCommand implements Callable<Integer> {
@@ -45,27 +46,28 @@ final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter w = spec.commandLine().getOut();
-        Map<String, IntFunction<Transform>> builtins = BuiltinTransforms.all();
+        if (dim < 2) {
+            throw new IllegalArgumentException("--dim must be >= 2, got " + dim);
+        }
+        Map<String, Transform> builtins = TransformChecker.builtinTransforms(dim);
         if (which.list) {
             builtins.keySet().forEach(w::println);
             return 0;
-        }
-        if (dim < 2) {
-            throw new IllegalArgumentException("--dim must be >= 2, got " + dim);
         }
         if (which.transform != null && !builtins.containsKey(which.transform)) {
             throw new IllegalArgumentException("unknown transform '" + which.transform + "'; known: "
                     + String.join(", ", builtins.keySet()));
         }
         boolean allPassed = true;
-        w.printf(Locale.ROOT, "%-28s %-6s %s%n", "transform (D=" + dim + ")", "result", "worst error");
-        for (Map.Entry<String, IntFunction<Transform>> e : builtins.entrySet()) {
+        String name = "%-" + builtins.keySet().stream().mapToInt(String::length).max().orElse(0) + "s";
+        w.printf(Locale.ROOT, name + " %-6s %s%n", "transform (D=" + dim + ")", "result", "worst error");
+        for (Map.Entry<String, Transform> e : builtins.entrySet()) {
             if (which.transform != null && !which.transform.equals(e.getKey())) {
                 continue;
             }
-            CheckReport r = new TransformChecker().parameterNoise(0.1).check(e.getValue().apply(dim));
+            CheckReport r = new TransformChecker().parameterNoise(0.1).check(e.getValue());
             allPassed &= r.passed();
-            w.printf(Locale.ROOT, "%-28s %-6s %.2e%s%n", e.getKey(), r.passed() ? "pass" : "FAIL", r.worstError(),
+            w.printf(Locale.ROOT, name + " %-6s %.2e%s%n", e.getKey(), r.passed() ? "pass" : "FAIL", r.worstError(),
                     r.passed() ? "" : "  " + r.failures());
             w.flush();
         }

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
+import org.flows4j.check.TransformChecker;
 import org.flows4j.flows.FlowModel;
 import org.flows4j.io.ModelFile;
 import org.junit.jupiter.api.BeforeAll;
@@ -111,6 +112,8 @@ class CliEndToEndTest {
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("affine-coupling") && l.contains("pass")), r.out());
         Run list = run("check", "--list");
         assertTrue(list.out().contains("flow:nsf-ar"), list.out());
+        assertEquals(TransformChecker.builtinTransforms(3).keySet().stream().toList(), list.out().lines().toList(),
+                "the list is the library's");
     }
 
     @Test

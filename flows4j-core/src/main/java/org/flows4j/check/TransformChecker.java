@@ -11,7 +11,11 @@ import org.flows4j.autodiff.DeterminantOps;
 import org.flows4j.autodiff.GradMode;
 import org.flows4j.autodiff.ReduceOps;
 import org.flows4j.autodiff.Variable;
+import org.flows4j.flows.Flow;
+import org.flows4j.flows.FlowSpec;
+import org.flows4j.flows.Flows;
 import org.flows4j.nn.Parameter;
+import org.flows4j.nn.Parts;
 import org.flows4j.tensor.DType;
 import org.flows4j.tensor.Rng;
 import org.flows4j.tensor.Tensor;
@@ -75,6 +79,42 @@ public final class TransformChecker {
 
     /** A checker with the default settings. */
     public TransformChecker() {
+    }
+
+    /**
+     * The library's transforms by name, each a fresh float64 instance on {@code d >= 2} features with seeded,
+     * non-trivial parameters: for every type registered with {@link Parts} (by its type name, in name order),
+     * its example if that is a transform (a network or an elementwise transformer type's example is the
+     * transform it is embedded in), or the transform of a flow; a distribution's example has no transform and
+     * is left out. Then the ready-made flows' transforms, {@code flow:KIND} for every {@link FlowSpec#KINDS kind}
+     * and {@code flow:KIND+context} with a 2-feature context (2 steps, hidden layers of 16, seed 7). This is
+     * the list {@code flows4j check} runs.
+     */
+    public static Map<String, Transform> builtinTransforms(int d) {
+        if (d < 2) {
+            throw new IllegalArgumentException("TransformChecker.builtinTransforms: needs d >= 2 (a coupling layer "
+                    + "splits the features), got " + d);
+        }
+        Map<String, Transform> out = new LinkedHashMap<>();
+        for (Parts.Type type : Parts.types()) {
+            Object example = type.example() == null ? null : type.example().apply(d);
+            if (example instanceof Transform t) {
+                out.put(type.name(), t);
+            } else if (example instanceof Flow f) {
+                out.put(type.name(), f.transform());
+            }
+        }
+        for (String kind : FlowSpec.KINDS) {
+            out.put("flow:" + kind, presetTransform(kind, d, 0));
+            out.put("flow:" + kind + "+context", presetTransform(kind, d, 2));
+        }
+        return out;
+    }
+
+    private static Transform presetTransform(String kind, int d, int context) {
+        FlowSpec spec = FlowSpec.defaults(kind, d).withLayers(2).withHidden(16, 16).withContext(context)
+                .withDtype(DType.FLOAT64).withSeed(7);
+        return Flows.build(spec).transform();
     }
 
     /** Sets the tolerance on every numeric property (default 1e-8). */

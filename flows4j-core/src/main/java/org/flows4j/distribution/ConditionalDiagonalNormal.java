@@ -6,6 +6,8 @@ import org.flows4j.autodiff.ArithmeticOps;
 import org.flows4j.autodiff.IndexOps;
 import org.flows4j.autodiff.Variable;
 import org.flows4j.nn.MLP;
+import org.flows4j.nn.Part;
+import org.flows4j.nn.PartConfig;
 import org.flows4j.tensor.DType;
 import org.flows4j.tensor.Rng;
 import org.flows4j.tensor.Tensor;
@@ -17,7 +19,7 @@ import org.flows4j.tensor.Tensor;
  * {@code z = (x - mu(c)) e^{-s(c)}}. The network's last layer starts at zero, so the distribution
  * starts as {@code N(0, I)} for every context. Samples {@code mu(c) + e^{s(c)} eps}.
  */
-public final class ConditionalDiagonalNormal extends Distribution {
+public final class ConditionalDiagonalNormal extends Distribution implements Part {
     private final MLP contextNet;
 
     /** A conditional normal on {@code features} dimensions given {@code contextFeatures} context values. */
@@ -54,5 +56,15 @@ public final class ConditionalDiagonalNormal extends Distribution {
         Variable[] p = params(context);
         Variable eps = Variable.constant(Tensor.randn(rng, dtype(), n, features()));
         return ArithmeticOps.add(p[0], ArithmeticOps.mul(ActivationOps.exp(p[1]), eps));
+    }
+
+    /**
+     * Type {@code conditional-diagonal-normal}: {@code features}, {@code context_features}, {@code hidden} (the
+     * widths of the context network's hidden layers), {@code dtype}; the network's weights are its state.
+     */
+    @Override
+    public PartConfig describe() {
+        return PartConfig.of("conditional-diagonal-normal").with("features", features())
+                .with("context_features", contextFeatures()).with("hidden", contextNet.hidden()).with("dtype", dtype());
     }
 }

@@ -4,6 +4,8 @@ import org.flows4j.autodiff.ActivationOps;
 import org.flows4j.autodiff.ArithmeticOps;
 import org.flows4j.autodiff.Variable;
 import org.flows4j.nn.Parameter;
+import org.flows4j.nn.Part;
+import org.flows4j.nn.PartConfig;
 import org.flows4j.tensor.DType;
 import org.flows4j.tensor.Rng;
 import org.flows4j.tensor.Tensor;
@@ -14,7 +16,7 @@ import org.flows4j.tensor.Tensor;
  * {@code log p(x) = sum_d (-z_d^2 / 2 - s_d) - (D/2) log(2 pi)}. Samples {@code mu + e^s eps} are
  * differentiable in {@code mu} and {@code s} (reparameterization).
  */
-public final class DiagonalNormal extends Distribution {
+public final class DiagonalNormal extends Distribution implements Part {
     private final Parameter mean;
     private final Parameter logScale;
 
@@ -44,5 +46,14 @@ public final class DiagonalNormal extends Distribution {
     protected Variable computeSample(int n, Variable context, Rng rng) {
         Variable eps = Variable.constant(Tensor.randn(rng, dtype(), n, features()));
         return ArithmeticOps.add(mean.variable(), ArithmeticOps.mul(ActivationOps.exp(logScale.variable()), eps));
+    }
+
+    /**
+     * Type {@code diagonal-normal}: {@code features}, {@code dtype}; the parameters {@code mean} and
+     * {@code logScale} are its state.
+     */
+    @Override
+    public PartConfig describe() {
+        return PartConfig.of("diagonal-normal").with("features", features()).with("dtype", dtype());
     }
 }

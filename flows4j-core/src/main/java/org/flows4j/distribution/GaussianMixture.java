@@ -7,6 +7,8 @@ import org.flows4j.autodiff.ReduceOps;
 import org.flows4j.autodiff.ShapeOps;
 import org.flows4j.autodiff.Variable;
 import org.flows4j.nn.Parameter;
+import org.flows4j.nn.Part;
+import org.flows4j.nn.PartConfig;
 import org.flows4j.tensor.DType;
 import org.flows4j.tensor.Rng;
 import org.flows4j.tensor.Tensor;
@@ -19,7 +21,7 @@ import org.flows4j.tensor.Tensor;
  * Sampling picks a component from {@code softmax(a)} and returns {@code mu_k + e^{s_k} eps}, which is
  * differentiable in the means and scales (not in the logits). Cost: O(N K D) per evaluation.
  */
-public final class GaussianMixture extends Distribution {
+public final class GaussianMixture extends Distribution implements Part {
     private final int components;
     private final Parameter logits;
     private final Parameter means;
@@ -97,5 +99,15 @@ public final class GaussianMixture extends Distribution {
         }
         Variable flat = ShapeOps.reshape(m, 1, components * d);
         return ShapeOps.reshape(IndexOps.gather(flat, cols), pick.length, d);
+    }
+
+    /**
+     * Type {@code gaussian-mixture}: {@code features}, {@code components}, {@code dtype}; {@code logits},
+     * {@code means} and {@code logScales} are its state.
+     */
+    @Override
+    public PartConfig describe() {
+        return PartConfig.of("gaussian-mixture").with("features", features()).with("components", components)
+                .with("dtype", dtype());
     }
 }

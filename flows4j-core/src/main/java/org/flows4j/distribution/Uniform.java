@@ -2,6 +2,8 @@ package org.flows4j.distribution;
 
 import java.util.Arrays;
 import org.flows4j.autodiff.Variable;
+import org.flows4j.nn.Part;
+import org.flows4j.nn.PartConfig;
 import org.flows4j.tensor.DType;
 import org.flows4j.tensor.Rng;
 import org.flows4j.tensor.Tensor;
@@ -12,7 +14,7 @@ import org.flows4j.tensor.Tensor;
  * {@code -infinity} outside, never NaN. The bounds are fixed, so no gradient flows to {@code x}
  * or to them. Sampling returns {@code low + (high - low) U} with {@code U} uniform on [0, 1).
  */
-public final class Uniform extends Distribution {
+public final class Uniform extends Distribution implements Part {
     private final double[] low;
     private final double[] high;
     private final double logVolume;
@@ -72,5 +74,15 @@ public final class Uniform extends Distribution {
             }
         }
         return Variable.constant(out);
+    }
+
+    /**
+     * Type {@code uniform}: {@code low}, {@code high} (the box's corners, exactly as given), {@code dtype}. The
+     * bounds are part of the structure: the density uses them as given, while the buffers {@code low} and
+     * {@code high} are copies in {@code dtype}.
+     */
+    @Override
+    public PartConfig describe() {
+        return PartConfig.of("uniform").with("low", low).with("high", high).with("dtype", dtype());
     }
 }

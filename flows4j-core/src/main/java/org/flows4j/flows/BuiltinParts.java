@@ -1,9 +1,14 @@
 package org.flows4j.flows;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import org.flows4j.distribution.ConditionalDiagonalNormal;
+import org.flows4j.distribution.DiagonalNormal;
 import org.flows4j.distribution.Distribution;
+import org.flows4j.distribution.GaussianMixture;
 import org.flows4j.distribution.StandardNormal;
+import org.flows4j.distribution.Uniform;
 import org.flows4j.nn.Dropout;
 import org.flows4j.nn.MADE;
 import org.flows4j.nn.MLP;
@@ -14,18 +19,33 @@ import org.flows4j.nn.Parts;
 import org.flows4j.nn.ResidualNet;
 import org.flows4j.tensor.DType;
 import org.flows4j.tensor.Rng;
+import org.flows4j.transform.ActNorm;
 import org.flows4j.transform.AdditiveTransformer;
 import org.flows4j.transform.Affine;
 import org.flows4j.transform.AffineTransformer;
+import org.flows4j.transform.BatchNorm;
 import org.flows4j.transform.Composite;
 import org.flows4j.transform.ConditionerInput;
 import org.flows4j.transform.ElementwiseTransformer;
+import org.flows4j.transform.Exp;
+import org.flows4j.transform.Inverse;
 import org.flows4j.transform.LULinear;
+import org.flows4j.transform.LeakyReLU;
+import org.flows4j.transform.Logit;
 import org.flows4j.transform.Permutation;
+import org.flows4j.transform.Planar;
+import org.flows4j.transform.Radial;
 import org.flows4j.transform.RationalQuadraticTransformer;
+import org.flows4j.transform.Sigmoid;
+import org.flows4j.transform.Softplus;
+import org.flows4j.transform.Tanh;
 import org.flows4j.transform.Transform;
 import org.flows4j.transform.autoregressive.AutoregressiveTransform;
 import org.flows4j.transform.autoregressive.InverseAutoregressive;
+import org.flows4j.transform.autoregressive.MaskedAffineAutoregressive;
+import org.flows4j.transform.coupling.AdditiveCoupling;
+import org.flows4j.transform.coupling.AffineCoupling;
+import org.flows4j.transform.coupling.ConditionerFactory;
 import org.flows4j.transform.coupling.CouplingMask;
 import org.flows4j.transform.coupling.CouplingTransform;
 
@@ -46,6 +66,9 @@ public final class BuiltinParts implements PartProvider {
         registerNetworks();
         registerTransformers();
         registerLinear();
+        registerElementwise();
+        registerLayers();
+        registerDistributions();
     }
 
     private static void registerStructure() {
@@ -58,21 +81,42 @@ public final class BuiltinParts implements PartProvider {
             }
             return new Composite(steps);
         }, Examples::mixing);
-        Parts.register("standard-normal", StandardNormal.class,
-                c -> new StandardNormal(c.integer("features"), c.dtype("dtype")),
-                d -> new StandardNormal(d, DType.FLOAT64));
-        Parts.register("coupling", CouplingTransform.class, c -> new CouplingTransform(
-                CouplingMask.of(c.bools("transformed")), c.integer("context_features"),
-                Parts.build(c.part("transformer"), ElementwiseTransformer.class),
-                (in, context, out) -> Parts.build(c.part("conditioner"), Network.class),
-                new ConditionerInput(c.number("input_bound")), c.bool("both_halves")),
+        Parts.register("coupling", CouplingTransform.class, c -> new CouplingTransform(mask(c),
+                c.integer("context_features"), Parts.build(c.part("transformer"), ElementwiseTransformer.class),
+                conditioner(c), new ConditionerInput(c.number("input_bound")), c.bool("both_halves")),
                 d -> Examples.coupling(d, Examples.spline(), false));
+        Parts.register("affine-coupling", AffineCoupling.class, c -> new AffineCoupling(mask(c),
+                c.integer("context_features"), Parts.build(c.part("transformer"), AffineTransformer.class),
+                conditioner(c)), Examples::affineCoupling);
+        Parts.register("additive-coupling", AdditiveCoupling.class, c -> new AdditiveCoupling(mask(c),
+                c.integer("context_features"), conditioner(c)), Examples::additiveCoupling);
         Parts.register("autoregressive", AutoregressiveTransform.class, c -> new AutoregressiveTransform(
-                Parts.build(c.part("made"), MADE.class), Parts.build(c.part("transformer"), ElementwiseTransformer.class),
+                Parts.build(c.part("made"), MADE.class),
+                Parts.build(c.part("transformer"), ElementwiseTransformer.class),
                 new ConditionerInput(c.number("input_bound"))), d -> Examples.autoregressive(d, Examples.spline()));
         Parts.register("inverse-autoregressive", InverseAutoregressive.class, c -> new InverseAutoregressive(
                 Parts.build(c.part("base"), AutoregressiveTransform.class)),
                 d -> new InverseAutoregressive(Examples.autoregressive(d, AffineTransformer.softClamp())));
+        Parts.register("masked-affine-autoregressive", MaskedAffineAutoregressive.class,
+                c -> new MaskedAffineAutoregressive(Parts.build(c.part("made"), MADE.class),
+                        Parts.build(c.part("transformer"), AffineTransformer.class)), Examples::maskedAffine);
+        Parts.register("inverse", Inverse.class, c -> new Inverse(Parts.build(c.part("base"), Transform.class)),
+                d -> new Inverse(Examples.planar(d)));
+    }
+
+    private static void registerDistributions() {
+        Parts.register("standard-normal", StandardNormal.class,
+                c -> new StandardNormal(c.integer("features"), c.dtype("dtype")),
+                d -> new StandardNormal(d, DType.FLOAT64));
+        Parts.register("diagonal-normal", DiagonalNormal.class,
+                c -> new DiagonalNormal(c.integer("features"), c.dtype("dtype")), Examples::diagonalNormal);
+        Parts.register("conditional-diagonal-normal", ConditionalDiagonalNormal.class,
+                c -> new ConditionalDiagonalNormal(c.integer("features"), c.integer("context_features"),
+                        c.integers("hidden"), c.dtype("dtype"), scratch()), Examples::conditionalNormal);
+        Parts.register("gaussian-mixture", GaussianMixture.class, c -> new GaussianMixture(c.integer("features"),
+                c.integer("components"), c.dtype("dtype"), scratch()), Examples::mixture);
+        Parts.register("uniform", Uniform.class, c -> new Uniform(c.numbers("low"), c.numbers("high"),
+                c.dtype("dtype")), Examples::uniform);
     }
 
     private static void registerNetworks() {
@@ -111,13 +155,44 @@ public final class BuiltinParts implements PartProvider {
                 d -> Examples.perturbed(Affine.learnable(d, DType.FLOAT64)));
     }
 
+    private static void registerElementwise() {
+        Parts.register("exp", Exp.class, c -> new Exp(c.integer("features")), Exp::new);
+        Parts.register("sigmoid", Sigmoid.class, c -> new Sigmoid(c.integer("features")), Sigmoid::new);
+        Parts.register("softplus", Softplus.class, c -> new Softplus(c.integer("features")), Softplus::new);
+        Parts.register("tanh", Tanh.class, c -> new Tanh(c.integer("features")), Tanh::new);
+        Parts.register("leaky-relu", LeakyReLU.class, c -> new LeakyReLU(c.integer("features"), c.number("slope")),
+                d -> new LeakyReLU(d, 0.2));
+        Parts.register("logit", Logit.class, c -> new Logit(c.integer("features"), c.number("eps")),
+                d -> new Logit(d, 0.05));
+    }
+
+    private static void registerLayers() {
+        Parts.register("planar", Planar.class, c -> new Planar(c.integer("features"), c.dtype("dtype"), scratch()),
+                Examples::planar);
+        Parts.register("radial", Radial.class, c -> new Radial(c.integer("features"), c.dtype("dtype"), scratch()),
+                Examples::radial);
+        Parts.register("actnorm", ActNorm.class, c -> new ActNorm(c.integer("features"), c.dtype("dtype")),
+                Examples::actNorm);
+        Parts.register("batch-norm", BatchNorm.class, c -> new BatchNorm(c.integer("features"), c.number("momentum"),
+                c.number("eps"), c.dtype("dtype")), Examples::batchNorm);
+    }
+
+    private static CouplingMask mask(PartConfig c) {
+        return CouplingMask.of(c.bools("transformed"));
+    }
+
+    /** A factory giving the conditioner of config {@code c}: the layer asks for it exactly once. */
+    private static ConditionerFactory conditioner(PartConfig c) {
+        return (in, context, out) -> Parts.build(c.part("conditioner"), Network.class);
+    }
+
     private static Dropout dropout(PartConfig c) {
         return new Dropout(c.number("dropout"), c.longValue("dropout_seed"));
     }
 
     private static double[] ones(int n) {
         double[] a = new double[n];
-        java.util.Arrays.fill(a, 1.0);
+        Arrays.fill(a, 1.0);
         return a;
     }
 }

@@ -117,6 +117,15 @@ public final class MLP extends Network implements Part {
         return layers;
     }
 
+    /** The widths of the hidden layers, in order (empty for a single linear layer). */
+    public int[] hidden() {
+        int[] hidden = new int[layers.size() - 1];
+        for (int i = 0; i < hidden.length; i++) {
+            hidden[i] = layers.get(i).outFeatures();
+        }
+        return hidden;
+    }
+
     /** Number of input features (without the context). */
     @Override
     public int inFeatures() {
@@ -141,11 +150,7 @@ public final class MLP extends Network implements Part {
      */
     @Override
     public PartConfig describe() {
-        int[] hidden = new int[layers.size() - 1];
-        for (int i = 0; i < hidden.length; i++) {
-            hidden[i] = layers.get(i).outFeatures();
-        }
-        return PartConfig.of("mlp").with("in", in).with("context_features", contextFeatures).with("hidden", hidden)
+        return PartConfig.of("mlp").with("in", in).with("context_features", contextFeatures).with("hidden", hidden())
                 .with("out", out).with("activation", activation).with("dropout", dropout.rate())
                 .with("dropout_seed", dropout.seed()).with("dtype", Parts.dtypeOf(this));
     }

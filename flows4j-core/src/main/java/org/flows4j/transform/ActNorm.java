@@ -5,6 +5,9 @@ import org.flows4j.autodiff.ArithmeticOps;
 import org.flows4j.autodiff.ReduceOps;
 import org.flows4j.autodiff.Variable;
 import org.flows4j.nn.Parameter;
+import org.flows4j.nn.Part;
+import org.flows4j.nn.PartConfig;
+import org.flows4j.nn.Parts;
 import org.flows4j.tensor.DType;
 import org.flows4j.tensor.Tensor;
 
@@ -33,7 +36,7 @@ import org.flows4j.tensor.Tensor;
  *
  * <p>Cost: {@code O(N D)} per call, plus {@code O(N D)} once for the initialization.
  */
-public final class ActNorm extends Transform {
+public final class ActNorm extends Transform implements Part {
     private final Parameter loc;
     private final Parameter logScale;
     private final Tensor initialized;
@@ -115,5 +118,14 @@ public final class ActNorm extends Transform {
             logScale.value().set(j, std > 0 ? Math.log(std) : 0.0);
         }
         initialized.set(0, 1.0);
+    }
+
+    /**
+     * Type {@code actnorm}: {@code features}, {@code dtype}; {@code loc}, {@code logScale} and the buffer
+     * {@code initialized} are its state, so a rebuilt ActNorm that was initialized is never initialized again.
+     */
+    @Override
+    public PartConfig describe() {
+        return PartConfig.of("actnorm").with("features", features()).with("dtype", Parts.dtypeOf(this));
     }
 }

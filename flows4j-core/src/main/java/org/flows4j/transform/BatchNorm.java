@@ -5,6 +5,9 @@ import org.flows4j.autodiff.ArithmeticOps;
 import org.flows4j.autodiff.ReduceOps;
 import org.flows4j.autodiff.Variable;
 import org.flows4j.nn.Parameter;
+import org.flows4j.nn.Part;
+import org.flows4j.nn.PartConfig;
+import org.flows4j.nn.Parts;
 import org.flows4j.tensor.DType;
 import org.flows4j.tensor.Tensor;
 
@@ -41,7 +44,7 @@ import org.flows4j.tensor.Tensor;
  * <p>Thread safety: evaluation mode reads the buffers only. The running-statistics update of a
  * training-mode call happens under this module's lock. Cost: {@code O(N D)} per call.
  */
-public final class BatchNorm extends Transform {
+public final class BatchNorm extends Transform implements Part {
     /** Default weight of the newest batch in the running statistics. */
     public static final double DEFAULT_MOMENTUM = 0.1;
     /** Default variance offset {@code eps}. */
@@ -169,5 +172,15 @@ public final class BatchNorm extends Transform {
             runningMean.set(j, (1 - momentum) * runningMean.get(j) + momentum * batchMean.get(j));
             runningVar.set(j, (1 - momentum) * runningVar.get(j) + momentum * batchVar.get(j) * unbiased);
         }
+    }
+
+    /**
+     * Type {@code batch-norm}: {@code features}, {@code momentum}, {@code eps}, {@code dtype}; {@code logGamma},
+     * {@code beta} and the running statistics (buffers {@code runningMean}, {@code runningVar}) are its state.
+     */
+    @Override
+    public PartConfig describe() {
+        return PartConfig.of("batch-norm").with("features", features()).with("momentum", momentum).with("eps", eps)
+                .with("dtype", Parts.dtypeOf(this));
     }
 }

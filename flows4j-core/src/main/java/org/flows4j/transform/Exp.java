@@ -3,6 +3,8 @@ package org.flows4j.transform;
 import org.flows4j.autodiff.ActivationOps;
 import org.flows4j.autodiff.ArithmeticOps;
 import org.flows4j.autodiff.Variable;
+import org.flows4j.nn.Part;
+import org.flows4j.nn.PartConfig;
 
 /**
  * Elementwise exponential {@code y_j = e^{x_j}}, mapping the reals onto the positive reals (codomain
@@ -15,7 +17,7 @@ import org.flows4j.autodiff.Variable;
  * float32) and underflows to 0 below about -745 (about -103); inputs that far out have no finite or
  * positive image. Cost: {@code O(N D)}.
  */
-public final class Exp extends Transform {
+public final class Exp extends Transform implements Part {
     /** The exponential on rows of {@code features} values. */
     public Exp(int features) {
         super(features, 0);
@@ -35,5 +37,11 @@ public final class Exp extends Transform {
     protected Transformed applyInverse(Variable y, Variable context) {
         Variable x = ActivationOps.log(y);
         return new Transformed(x, ArithmeticOps.neg(RowLogDet.sumOverFeatures(x)));
+    }
+
+    /** Type {@code exp}: {@code features}. */
+    @Override
+    public PartConfig describe() {
+        return PartConfig.of("exp").with("features", features());
     }
 }

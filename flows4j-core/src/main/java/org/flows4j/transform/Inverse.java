@@ -1,13 +1,16 @@
 package org.flows4j.transform;
 
 import org.flows4j.autodiff.Variable;
+import org.flows4j.nn.Part;
+import org.flows4j.nn.PartConfig;
+import org.flows4j.nn.Parts;
 
 /**
  * The inverse {@code g = f^-1} of a transform as a transform in its own right: {@code g.forward} is
  * {@code f.inverse} and {@code g.inverse} is {@code f.forward}, with their log-dets; the domain and
  * codomain swap. Wrapping a transform that is fast in one direction (MAF) makes the other (IAF).
  */
-public final class Inverse extends Transform {
+public final class Inverse extends Transform implements Part {
     private final Transform base;
 
     /** The inverse of {@code base}; {@code base} becomes this module's only child. */
@@ -39,5 +42,11 @@ public final class Inverse extends Transform {
     @Override
     protected Transformed applyInverse(Variable y, Variable context) {
         return base.applyForward(y, context);
+    }
+
+    /** Type {@code inverse}: {@code base}, the wrapped transform's config (which must be a registered part). */
+    @Override
+    public PartConfig describe() {
+        return PartConfig.of("inverse").with("base", Parts.describe(base));
     }
 }

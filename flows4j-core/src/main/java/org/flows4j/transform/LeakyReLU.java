@@ -2,6 +2,8 @@ package org.flows4j.transform;
 
 import org.flows4j.autodiff.ActivationOps;
 import org.flows4j.autodiff.Variable;
+import org.flows4j.nn.Part;
+import org.flows4j.nn.PartConfig;
 import org.flows4j.tensor.Tensor;
 
 /**
@@ -15,7 +17,7 @@ import org.flows4j.tensor.Tensor;
  * rectifier with slope {@code 1 / slope}; as {@code y} has the sign of {@code x}, its log-det is
  * {@code -(number of j with y_j <= 0) * log(slope)}. Cost: {@code O(N D)}.
  */
-public final class LeakyReLU extends Transform {
+public final class LeakyReLU extends Transform implements Part {
     /** The slope used by {@link #LeakyReLU(int)}, as in common deep-learning libraries. */
     public static final double DEFAULT_SLOPE = 0.01;
 
@@ -66,5 +68,11 @@ public final class LeakyReLU extends Transform {
     @Override
     protected Transformed applyInverse(Variable y, Variable context) {
         return new Transformed(ActivationOps.leakyRelu(y, 1.0 / slope), logDet(y.value(), -1.0));
+    }
+
+    /** Type {@code leaky-relu}: {@code features}, {@code slope}. */
+    @Override
+    public PartConfig describe() {
+        return PartConfig.of("leaky-relu").with("features", features()).with("slope", slope);
     }
 }

@@ -3,6 +3,8 @@ package org.flows4j.transform;
 import org.flows4j.autodiff.ActivationOps;
 import org.flows4j.autodiff.ArithmeticOps;
 import org.flows4j.autodiff.Variable;
+import org.flows4j.nn.Part;
+import org.flows4j.nn.PartConfig;
 
 /**
  * Elementwise logit with optional squeezing (the "alpha" of RealNVP's data preprocessing):
@@ -23,7 +25,7 @@ import org.flows4j.autodiff.Variable;
  * points up to {@code eps / (1 - 2 eps)} outside [0, 1] (clip generated samples if that matters). In
  * float32 use {@code eps >= 1e-6}, or {@code 1 - eps} rounds to 1. Cost: {@code O(N D)}.
  */
-public final class Logit extends Transform {
+public final class Logit extends Transform implements Part {
     private final double eps;
 
     /** The plain logit on rows of {@code features} values in (0, 1). */
@@ -77,5 +79,11 @@ public final class Logit extends Transform {
             logDet = ArithmeticOps.addScalar(logDet, -logSqueeze(y.size(1)));
         }
         return new Transformed(x, logDet);
+    }
+
+    /** Type {@code logit}: {@code features}, {@code eps} (the squeezing constant, 0 for the plain logit). */
+    @Override
+    public PartConfig describe() {
+        return PartConfig.of("logit").with("features", features()).with("eps", eps);
     }
 }

@@ -8,6 +8,9 @@ import org.flows4j.autodiff.ReduceOps;
 import org.flows4j.autodiff.ShapeOps;
 import org.flows4j.autodiff.Variable;
 import org.flows4j.nn.Parameter;
+import org.flows4j.nn.Part;
+import org.flows4j.nn.PartConfig;
+import org.flows4j.nn.Parts;
 import org.flows4j.tensor.DType;
 import org.flows4j.tensor.Rng;
 import org.flows4j.tensor.Tensor;
@@ -50,7 +53,7 @@ import org.flows4j.tensor.Tensor;
  * <p>Takes no context. Safe to call from many threads at once: the constrained parameters are
  * recomputed per call and no state is written.
  */
-public final class Planar extends Transform {
+public final class Planar extends Transform implements Part {
     private final Parameter w;
     private final Parameter u;
     private final Parameter b;
@@ -138,5 +141,14 @@ public final class Planar extends Transform {
         Variable t = ActivationOps.tanh(ArithmeticOps.add(project(z, p.w()), p.b()));
         Variable y = ArithmeticOps.add(z, ArithmeticOps.mul(t, p.uHat()));
         return new Transformed(y, logDetOfF(t, p.k()));
+    }
+
+    /**
+     * Type {@code planar}: {@code features}, {@code dtype}; the parameters {@code w}, {@code u}, {@code b} are its
+     * state.
+     */
+    @Override
+    public PartConfig describe() {
+        return PartConfig.of("planar").with("features", features()).with("dtype", Parts.dtypeOf(this));
     }
 }

@@ -5,6 +5,9 @@ import org.flows4j.autodiff.ArithmeticOps;
 import org.flows4j.autodiff.ShapeOps;
 import org.flows4j.autodiff.Variable;
 import org.flows4j.nn.Parameter;
+import org.flows4j.nn.Part;
+import org.flows4j.nn.PartConfig;
+import org.flows4j.nn.Parts;
 import org.flows4j.tensor.DType;
 import org.flows4j.tensor.Rng;
 import org.flows4j.tensor.Tensor;
@@ -47,7 +50,7 @@ import org.flows4j.tensor.Tensor;
  *
  * <p>Takes no context. Safe to call from many threads at once (no state is written).
  */
-public final class Radial extends Transform {
+public final class Radial extends Transform implements Part {
     private final Parameter z0;
     private final Parameter alphaRaw;
     private final Parameter betaRaw;
@@ -124,5 +127,14 @@ public final class Radial extends Transform {
             total = ArithmeticOps.add(ArithmeticOps.mulScalar(across, features() - 1), along);
         }
         return ShapeOps.reshape(total, r.size(0));
+    }
+
+    /**
+     * Type {@code radial}: {@code features}, {@code dtype}; the parameters {@code z0}, {@code alphaRaw},
+     * {@code betaRaw} are its state.
+     */
+    @Override
+    public PartConfig describe() {
+        return PartConfig.of("radial").with("features", features()).with("dtype", Parts.dtypeOf(this));
     }
 }

@@ -2,6 +2,8 @@ package org.flows4j.transform;
 
 import org.flows4j.autodiff.ActivationOps;
 import org.flows4j.autodiff.Variable;
+import org.flows4j.nn.Part;
+import org.flows4j.nn.PartConfig;
 
 /**
  * Elementwise logistic function {@code y_j = sigma(x_j) = 1 / (1 + e^{-x_j})}, mapping the reals onto
@@ -18,7 +20,7 @@ import org.flows4j.autodiff.Variable;
  * forward output and log-det stay finite there, but such an output is no longer strictly inside
  * (0, 1), so the inverse rejects it. Cost: {@code O(N D)}.
  */
-public final class Sigmoid extends Transform {
+public final class Sigmoid extends Transform implements Part {
     /** The logistic function on rows of {@code features} values. */
     public Sigmoid(int features) {
         super(features, 0);
@@ -37,5 +39,11 @@ public final class Sigmoid extends Transform {
     @Override
     protected Transformed applyInverse(Variable y, Variable context) {
         return new Transformed(Logistic.logit(y), RowLogDet.sumOverFeatures(Logistic.logLogitDerivative(y)));
+    }
+
+    /** Type {@code sigmoid}: {@code features}. */
+    @Override
+    public PartConfig describe() {
+        return PartConfig.of("sigmoid").with("features", features());
     }
 }

@@ -3,6 +3,8 @@ package org.flows4j.transform;
 import org.flows4j.autodiff.ActivationOps;
 import org.flows4j.autodiff.ArithmeticOps;
 import org.flows4j.autodiff.Variable;
+import org.flows4j.nn.Part;
+import org.flows4j.nn.PartConfig;
 
 /**
  * Elementwise softplus {@code y_j = log(1 + e^{x_j})}, mapping the reals onto the positive reals
@@ -20,7 +22,7 @@ import org.flows4j.autodiff.Variable;
  * <p>Range: the output underflows to 0 for {@code x} below about -745 in float64 (about -103 in
  * float32); such an output is not positive, so the inverse rejects it. Cost: {@code O(N D)}.
  */
-public final class Softplus extends Transform {
+public final class Softplus extends Transform implements Part {
     /** The softplus on rows of {@code features} values. */
     public Softplus(int features) {
         super(features, 0);
@@ -41,5 +43,11 @@ public final class Softplus extends Transform {
         Variable logOneMinusExp = ActivationOps.log(ArithmeticOps.neg(ActivationOps.expm1(ArithmeticOps.neg(y))));
         Variable x = ArithmeticOps.add(y, logOneMinusExp);
         return new Transformed(x, ArithmeticOps.neg(RowLogDet.sumOverFeatures(logOneMinusExp)));
+    }
+
+    /** Type {@code softplus}: {@code features}. */
+    @Override
+    public PartConfig describe() {
+        return PartConfig.of("softplus").with("features", features());
     }
 }

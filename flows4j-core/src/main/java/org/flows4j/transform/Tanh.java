@@ -3,6 +3,8 @@ package org.flows4j.transform;
 import org.flows4j.autodiff.ActivationOps;
 import org.flows4j.autodiff.ArithmeticOps;
 import org.flows4j.autodiff.Variable;
+import org.flows4j.nn.Part;
+import org.flows4j.nn.PartConfig;
 
 /**
  * Elementwise hyperbolic tangent {@code y_j = tanh(x_j)}, mapping the reals onto the open interval
@@ -20,7 +22,7 @@ import org.flows4j.autodiff.Variable;
  * 9 in float32); the forward output and log-det stay finite there, but such an output is not inside
  * (-1, 1), so the inverse rejects it. Cost: {@code O(N D)}.
  */
-public final class Tanh extends Transform {
+public final class Tanh extends Transform implements Part {
     private static final double LOG_2 = Math.log(2.0);
 
     /** The hyperbolic tangent on rows of {@code features} values. */
@@ -48,5 +50,11 @@ public final class Tanh extends Transform {
         Variable x = ArithmeticOps.mulScalar(ArithmeticOps.sub(logOnePlus, logOneMinus), 0.5);
         Variable logDet = ArithmeticOps.neg(RowLogDet.sumOverFeatures(ArithmeticOps.add(logOnePlus, logOneMinus)));
         return new Transformed(x, logDet);
+    }
+
+    /** Type {@code tanh}: {@code features}. */
+    @Override
+    public PartConfig describe() {
+        return PartConfig.of("tanh").with("features", features());
     }
 }

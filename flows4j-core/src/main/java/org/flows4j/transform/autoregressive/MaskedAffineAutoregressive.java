@@ -2,6 +2,8 @@ package org.flows4j.transform.autoregressive;
 
 import org.flows4j.autodiff.Activation;
 import org.flows4j.nn.MADE;
+import org.flows4j.nn.PartConfig;
+import org.flows4j.nn.Parts;
 import org.flows4j.tensor.DType;
 import org.flows4j.tensor.Rng;
 import org.flows4j.transform.AffineTransformer;
@@ -41,5 +43,15 @@ public final class MaskedAffineAutoregressive extends AutoregressiveTransform {
     /** A MAF layer on a given MADE (2 outputs per feature: shift, raw scale) and affine transformer. */
     public MaskedAffineAutoregressive(MADE made, AffineTransformer transformer) {
         super(made, transformer);
+    }
+
+    /**
+     * Type {@code masked-affine-autoregressive}: {@code made} (the MADE's part config, 2 outputs per feature) and
+     * {@code transformer} (an {@code affine-transformer} config). The MADE reads the input as it is.
+     */
+    @Override
+    public PartConfig describe() {
+        return PartConfig.of("masked-affine-autoregressive").with("made", Parts.describe(made()))
+                .with("transformer", Parts.describe(transformer()));
     }
 }

@@ -1,6 +1,7 @@
 package org.flows4j.transform.coupling;
 
 import org.flows4j.autodiff.Activation;
+import org.flows4j.nn.PartConfig;
 import org.flows4j.tensor.DType;
 import org.flows4j.tensor.Rng;
 import org.flows4j.transform.AffineTransformer;
@@ -31,5 +32,15 @@ public final class AffineCoupling extends CouplingTransform {
     public AffineCoupling(CouplingMask mask, int contextFeatures, int[] hidden, Activation activation, DType dtype,
             Rng rng) {
         this(mask, contextFeatures, ConditionerFactory.mlp(hidden, activation, dtype, rng));
+    }
+
+    /**
+     * Type {@code affine-coupling}: {@code transformed} (the mask, true for the transformed set),
+     * {@code context_features}, {@code transformer} (an {@code affine-transformer} config) and {@code conditioner}
+     * (a network's part config).
+     */
+    @Override
+    public PartConfig describe() {
+        return describeAs("affine-coupling", true);
     }
 }

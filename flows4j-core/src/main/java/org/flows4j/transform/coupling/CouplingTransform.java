@@ -1,14 +1,14 @@
 package org.flows4j.transform.coupling;
 
-import org.flows4j.nn.Parts;
-import org.flows4j.nn.PartConfig;
-import org.flows4j.nn.Part;
 import org.flows4j.autodiff.ArithmeticOps;
 import org.flows4j.autodiff.IndexOps;
 import org.flows4j.autodiff.ShapeOps;
 import org.flows4j.autodiff.Variable;
 import org.flows4j.nn.Network;
 import org.flows4j.nn.Parameter;
+import org.flows4j.nn.Part;
+import org.flows4j.nn.PartConfig;
+import org.flows4j.nn.Parts;
 import org.flows4j.tensor.Tensor;
 import org.flows4j.transform.ConditionerInput;
 import org.flows4j.transform.ElementwiseTransformer;
@@ -163,17 +163,24 @@ public class CouplingTransform extends Transform implements Part {
     /**
      * Type {@code coupling}: {@code transformed} (the mask, true for set B), {@code context_features},
      * {@code transformer} and {@code conditioner} (part configs), {@code input_bound}, {@code both_halves}.
-     * Subclasses with a type of their own override this.
+     * Subclasses with a type of their own override this (they must: a subclass is not registered as
+     * {@code coupling}).
      */
     @Override
     public PartConfig describe() {
-        return describeAs("coupling");
+        return describeAs("coupling", true).with("input_bound", input.bound()).with("both_halves", bothHalves());
     }
 
-    /** This layer's settings under the type name {@code type}. */
-    protected final PartConfig describeAs(String type) {
-        return PartConfig.of(type).with("transformed", mask.toArray()).with("context_features", contextFeatures())
-                .with("transformer", Parts.describe(transformer)).with("conditioner", Parts.describe(conditioner))
-                .with("input_bound", input.bound()).with("both_halves", bothHalves());
+    /**
+     * Type {@code type} with {@code transformed} (the mask), {@code context_features}, {@code transformer} (its
+     * part config, when {@code withTransformer}) and {@code conditioner}: the settings every coupling layer has.
+     */
+    protected final PartConfig describeAs(String type, boolean withTransformer) {
+        PartConfig c = PartConfig.of(type).with("transformed", mask.toArray()).with("context_features",
+                contextFeatures());
+        if (withTransformer) {
+            c = c.with("transformer", Parts.describe(transformer));
+        }
+        return c.with("conditioner", Parts.describe(conditioner));
     }
 }
