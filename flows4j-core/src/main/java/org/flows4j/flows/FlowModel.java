@@ -87,9 +87,9 @@ public final class FlowModel {
                 names("c", spec.contextFeatures()), null);
     }
 
-    /** A new, untrained model of the preset {@code spec} with the given preprocessing. */
+    /** A new, untrained model of the preset {@code spec} with the given preprocessing (null: none). */
     public static FlowModel untrained(FlowSpec spec, Preprocessing preprocessing) {
-        return untrained(spec).withPreprocessing(preprocessing);
+        return untrained(spec).withPreprocessing(preprocessing == null ? Preprocessing.none() : preprocessing);
     }
 
     private FlowModel withSpecChecked(FlowSpec s) {
