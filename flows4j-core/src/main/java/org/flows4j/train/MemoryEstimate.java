@@ -78,7 +78,7 @@ public record MemoryEstimate(long parameters, long parameterBytes, long training
     }
 
     /** {@code bytes} in binary units with one decimal: {@code 512 B}, {@code 3.2 MiB}, {@code 6.0 GiB}. */
-    static String size(long bytes) {
+    public static String size(long bytes) {
         String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
         double v = bytes;
         int u = 0;
