@@ -91,7 +91,7 @@ final class TrainCommand implements Callable<Integer> {
             + "training data: float32 or float64 (default: ${DEFAULT-VALUE}).")
     String dtype;
 
-    @Option(names = "--epochs", defaultValue = "0", description = "Epochs; 0 picks about 3,000 steps, within 5..300 epochs (default).")
+    @Option(names = "--epochs", defaultValue = "" + TrainConfig.AUTO_EPOCHS, description = "Epochs; 0 picks about 3,000 steps, within 5..300 epochs (default).")
     int epochs;
 
     @Option(names = "--batch", defaultValue = "" + TrainConfig.DEFAULT_BATCH, description = "Rows per step (default: ${DEFAULT-VALUE}).")
@@ -115,10 +115,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--weight-decay", defaultValue = "0", description = "AdamW weight decay; 0 uses Adam (default).")
     double weightDecay;
 
-    @Option(names = "--val-fraction", defaultValue = "0.1", description = "Validation share of the rows (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--val-fraction", defaultValue = "" + Fitter.DEFAULT_VALIDATION_FRACTION, description = "Validation share of the rows (default: ${DEFAULT-VALUE}).")
     double valFraction;
 
-    @Option(names = "--test-fraction", defaultValue = "0.1", description = "Test share of the rows (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--test-fraction", defaultValue = "" + Fitter.DEFAULT_TEST_FRACTION, description = "Test share of the rows (default: ${DEFAULT-VALUE}).")
     double testFraction;
 
     @Option(names = "--patience", defaultValue = "" + TrainConfig.DEFAULT_PATIENCE, description = "Early-stopping patience in epochs; 0 turns it off (default: ${DEFAULT-VALUE}).")
