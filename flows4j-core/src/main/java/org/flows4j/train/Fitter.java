@@ -103,7 +103,12 @@ public final class Fitter {
         return new PreparedFit(this, spec, Flows.build(spec), data, split);
     }
 
-    /** Steps 1 to 3 of a fit of {@code flow}, a flow the caller built, not yet trained. */
+    /**
+     * Steps 1 to 3 of a fit of {@code flow}, a flow the caller built, not yet trained.
+     *
+     * @throws IllegalArgumentException if the flow does not match the data's columns, training its weights cannot
+     *                                  fit the heap ({@link MemoryEstimate#of(Flow)}), or too few rows are left
+     */
     public PreparedFit prepare(Flow flow, FitData data) {
         requireColumns(flow.features(), flow.contextFeatures(), data);
         MemoryEstimate.of(flow).requireFits(Runtime.getRuntime().maxMemory());
