@@ -9,29 +9,21 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.flows4j.autodiff.Activation;
-import org.flows4j.data.Dequantizer;
-import org.flows4j.data.Split;
-import org.flows4j.data.Standardizer;
 import org.flows4j.data.Toys;
+import org.flows4j.flows.EpochStats;
+import org.flows4j.flows.FlowModel;
 import org.flows4j.flows.FlowSpec;
 import org.flows4j.io.CheckpointFile;
-import org.flows4j.flows.Flow;
-import org.flows4j.flows.FlowModel;
 import org.flows4j.io.ModelFile;
-import org.flows4j.flows.Preprocessing;
-import org.flows4j.flows.TrainingSummary;
 import org.flows4j.tensor.DType;
-import org.flows4j.tensor.Parallel;
-import org.flows4j.tensor.Rng;
-import org.flows4j.tensor.Tensor;
-import org.flows4j.flows.EpochStats;
-import org.flows4j.train.Evaluation;
+import org.flows4j.train.FitData;
+import org.flows4j.train.FitResult;
+import org.flows4j.train.Fitter;
+import org.flows4j.train.MemoryEstimate;
+import org.flows4j.train.PreparedFit;
 import org.flows4j.train.TrainConfig;
-import org.flows4j.train.TrainData;
 import org.flows4j.train.TrainListener;
-import org.flows4j.train.TrainResult;
 import org.flows4j.train.TrainState;
-import org.flows4j.train.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -41,8 +33,10 @@ import picocli.CommandLine.Spec;
  * {@code flows4j train}: fits a ready-made flow to a data set by maximum likelihood and saves it. The rows
  * are split (seeded) into training, validation and test parts; the standardization is fitted on the
  * training part and saved with the model, so every reported NLL is in the data's own units. Integer
- * image data (IDX unsigned bytes) is dequantized once, before the split, to {@code (x + u) / 256} with
- * {@code u ~ U[0, 1)}; its NLL is on that [0, 1) scale and its bits per dimension count the 256 levels.
+ * image data (IDX unsigned bytes) is dequantized to {@code (x + u) / 256} with {@code u ~ U[0, 1)}, the
+ * training rows afresh every epoch; its NLL is on that [0, 1) scale and its bits per dimension count the
+ * 256 levels. The pipeline is the library's {@link Fitter}: this command parses the options, loads the
+ * data, runs the fitter with a progress listener (and checkpoints) and saves the model.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a flow on a CSV, IDX or toy data set.")
 final class TrainCommand implements Callable<Integer> {
@@ -97,7 +91,7 @@ final class TrainCommand implements Callable<Integer> {
             + "training data: float32 or float64 (default: ${DEFAULT-VALUE}).")
     String dtype;
 
-    @Option(names = "--epochs", defaultValue = "0", description = "Epochs; 0 picks about 3,000 steps, within 5..300 epochs (default).")
+    @Option(names = "--epochs", defaultValue = "" + TrainConfig.AUTO_EPOCHS, description = "Epochs; 0 picks about 3,000 steps, within 5..300 epochs (default).")
     int epochs;
 
     @Option(names = "--batch", defaultValue = "" + TrainConfig.DEFAULT_BATCH, description = "Rows per step (default: ${DEFAULT-VALUE}).")
@@ -121,10 +115,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--weight-decay", defaultValue = "0", description = "AdamW weight decay; 0 uses Adam (default).")
     double weightDecay;
 
-    @Option(names = "--val-fraction", defaultValue = "0.1", description = "Validation share of the rows (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--val-fraction", defaultValue = "" + Fitter.DEFAULT_VALIDATION_FRACTION, description = "Validation share of the rows (default: ${DEFAULT-VALUE}).")
     double valFraction;
 
-    @Option(names = "--test-fraction", defaultValue = "0.1", description = "Test share of the rows (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--test-fraction", defaultValue = "" + Fitter.DEFAULT_TEST_FRACTION, description = "Test share of the rows (default: ${DEFAULT-VALUE}).")
     double testFraction;
 
     @Option(names = "--patience", defaultValue = "" + TrainConfig.DEFAULT_PATIENCE, description = "Early-stopping patience in epochs; 0 turns it off (default: ${DEFAULT-VALUE}).")
@@ -168,10 +162,6 @@ final class TrainCommand implements Callable<Integer> {
             Options.requireWritableTarget(checkpoint);
         }
         Options.setThreads(threads);
-        if (!(valFraction >= 0 && testFraction >= 0 && valFraction + testFraction < 1)) {
-            throw new IllegalArgumentException("--val-fraction and --test-fraction must be >= 0 with a sum below 1, got "
-                    + valFraction + " and " + testFraction);
-        }
         Options.requirePositive("--rows", rows);
         if (!schedule.equals("cosine") && !schedule.equals("constant")) {
             throw new IllegalArgumentException("--schedule: expected cosine or constant, got '" + schedule + "'");
@@ -183,60 +173,41 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--dropout must be in [0, 1), got " + dropout);
         }
         DType type = elementType();
-        Dataset d = DataLoader.load(data, columns, contextColumns, rows, seed);
-        int features = d.features();
-        int contextFeatures = d.contextColumns().size();
-        double[][] x = d.x();
-        if (d.levels() > 0) {
-            x = new Dequantizer(d.levels()).dequantize(x, new Rng(seed ^ 0x5DEECE66DL));
-        }
-        Split split = Split.of(Rows.join(x, d.context()), 1 - valFraction - testFraction, valFraction, seed);
-        if (split.train().length < 2) {
-            throw new IllegalArgumentException(data + ": too few rows to train on (" + split.train().length
-                    + " after the split); need at least 2");
-        }
-        double[][] trainX = Rows.columns(split.train(), 0, features);
-        Standardizer sx = Standardizer.fit(trainX);
-        Standardizer sc = contextFeatures == 0 ? null
-                : Standardizer.fit(Rows.columns(split.train(), features, features + contextFeatures));
-        Preprocessing pre = new Preprocessing(sx, sc, d.levels());
-        FlowSpec fs = new FlowSpec(flow, features, contextFeatures, layers, hidden, Activation.RELU, bins, tailBound, lu,
-                type, seed, dropout, conditioner, inputBound != null ? inputBound : FlowSpec.defaultInputBound(flow),
-                bothHalves, affineScale);
-        Flow f = org.flows4j.flows.Flows.build(fs);
-        TrainData td = new TrainData(tensor(sx.forward(trainX), type), context(split.train(), features, sc, type),
-                split.validation().length == 0 ? null
-                        : tensor(sx.forward(Rows.columns(split.validation(), 0, features)), type),
-                split.validation().length == 0 ? null : context(split.validation(), features, sc, type));
-        int e = epochs > 0 ? epochs : TrainConfig.autoEpochs(split.train().length, batch);
-        TrainConfig cfg = TrainConfig.defaults().withEpochs(e).withBatchSize(batch).withLearningRate(lr)
-                .withWeightDecay(weightDecay).withClipNorm(clip).withSchedule(schedule.equals("cosine"), 0).withPatience(split.validation().length == 0 ? 0 : patience).withSeed(seed).withShards(shards);
-        w.printf(Locale.ROOT, "training %s on %s: %d train / %d validation / %d test rows, %d features%s, %d parameters%n",
-                fs, data, split.train().length, split.validation().length, split.test().length, features,
-                contextFeatures > 0 ? " + " + contextFeatures + " context" : "", f.numParameters());
-        w.flush();
-        long t0 = System.nanoTime();
-        TrainResult r;
+        Fitter.Builder fitting = Fitter.builder().config(TrainConfig.defaults().withEpochs(epochs).withBatchSize(batch)
+                .withLearningRate(lr).withWeightDecay(weightDecay).withClipNorm(clip)
+                .withSchedule(schedule.equals("cosine"), 0).withPatience(patience).withSeed(seed).withShards(shards))
+                .validationFraction(valFraction).testFraction(testFraction);
+        fitting.build(); // checks the shares of validation and test rows before the data is read
+        FitResult r;
+        String doing = "reading the data";
         try (TrainProgress progress = new TrainProgress(Options.printStream(w),
                 System.console() != null && w == spec.commandLine().getOut())) {
             TrainState start = resume == null ? null : CheckpointFile.load(resume);
-            r = new Trainer(cfg).fit(f, td, checkpoint == null ? progress : withCheckpoints(progress), start);
+            Dataset d = DataLoader.load(data, columns, contextColumns, rows, seed);
+            FlowSpec fs = new FlowSpec(flow, d.features(), d.contextColumns().size(), layers, hidden, Activation.RELU,
+                    bins, tailBound, lu, type, seed, dropout, conditioner,
+                    inputBound != null ? inputBound : FlowSpec.defaultInputBound(flow), bothHalves, affineScale);
+            Fitter fitter = fitting.listener(checkpoint == null ? progress : withCheckpoints(progress)).resume(start).build();
+            doing = "building the model";
+            PreparedFit p = fitter.prepare(fs, new FitData(d.x(), d.context(), d.columns(), d.contextColumns(), data,
+                    d.levels()));
+            long parameters = p.flow().numParameters();
+            doing = String.format(Locale.ROOT, "training a model of %,d parameters", parameters);
+            w.printf(Locale.ROOT, "training %s on %s: %d train / %d validation / %d test rows, %d features%s, %d parameters%n",
+                    fs, data, p.trainRows(), p.validationRows(), p.testRows(), d.features(),
+                    d.contextColumns().isEmpty() ? "" : " + " + d.contextColumns().size() + " context", parameters);
+            w.flush();
+            r = p.train();
+        } catch (OutOfMemoryError e) {
+            throw new IllegalStateException(String.format(Locale.ROOT, "out of memory %s; the Java heap is at most %s: "
+                    + "use fewer rows, --layers or --hidden units, a smaller --batch, or a larger heap "
+                    + "(FLOWS4J_JAVA_OPTS=-Xmx...)", doing, MemoryEstimate.size(Runtime.getRuntime().maxMemory())), e);
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        FlowModel model = FlowModel.of(fs, f).withPreprocessing(pre).withColumns(d.columns(), d.contextColumns());
-        double testNll = Double.NaN;
-        if (split.test().length > 0) {
-            double[][] tx = Rows.columns(split.test(), 0, features);
-            double[][] tc = contextFeatures == 0 ? null : Rows.columns(split.test(), features, features + contextFeatures);
-            testNll = Evaluation.Nll.of(model.logProb(tx, tc)).mean();
-        }
-        FlowModel done = model.withSummary(new TrainingSummary(data, split.train().length, split.validation().length,
-                split.test().length, r.history(), r.bestEpoch(), testNll, seconds, seed, Parallel.threads()));
-        ModelFile.save(done, out);
-        w.printf(Locale.ROOT, "%d epochs (best %d%s) in %.1f s; test NLL %.4f nats (%.4f bits/dim)%n", r.history().size(),
-                r.bestEpoch(), r.stoppedEarly() ? ", stopped early" : "", seconds, testNll,
-                Dequantizer.bitsPerDim(testNll, features, Math.max(1, d.levels())));
-        return done;
+        ModelFile.save(r.model(), out);
+        w.printf(Locale.ROOT, "%d epochs (best %d%s) in %.1f s; test NLL %.4f nats (%.4f bits/dim)%n",
+                r.training().history().size(), r.training().bestEpoch(), r.training().stoppedEarly() ? ", stopped early" : "",
+                r.summary().seconds(), r.testNll(), r.testBitsPerDim());
+        return r.model();
     }
 
     private TrainListener withCheckpoints(TrainListener progress) {
@@ -268,16 +239,5 @@ final class TrainCommand implements Callable<Integer> {
             return DType.valueOf(dtype.toUpperCase(Locale.ROOT));
         }
         throw new IllegalArgumentException("--dtype: expected float32 or float64, got '" + dtype + "'");
-    }
-
-    private static Tensor tensor(double[][] rows, DType type) {
-        return Tensor.of(rows).to(type);
-    }
-
-    private static Tensor context(double[][] joined, int features, Standardizer sc, DType type) {
-        if (sc == null) {
-            return null;
-        }
-        return tensor(sc.forward(Rows.columns(joined, features, features + sc.numColumns())), type);
     }
 }

@@ -229,16 +229,7 @@ public final class FlowModel {
                         + context.length);
             }
         }
-        Standardizer s = preprocessing.data();
-        double[][] u = s == null ? x : s.forward(x);
-        double[][] c = context == null || preprocessing.context() == null ? context : preprocessing.context().forward(context);
-        double[] lp = c == null ? flow.logProb(u) : flow.logProb(u, c);
-        if (s != null) {
-            for (int i = 0; i < lp.length; i++) {
-                lp[i] = s.logProbInDataUnits(lp[i]);
-            }
-        }
-        return lp;
+        return preprocessing.logProb(flow, x, context);
     }
 
     /** {@code n} samples in data units; for a conditional model every sample uses the one context row given. */

@@ -23,6 +23,23 @@ public record Preprocessing(Standardizer data, Standardizer context, int dequant
         }
     }
 
+    /**
+     * {@code log p(x | c)} per row in data units of a flow trained on preprocessed rows:
+     * {@code flow.logProb(standardize(x) | standardize(c)) - sum_j log scale_j}; {@code context} is null for
+     * unconditional flows. Runs without recording a graph.
+     */
+    public double[] logProb(Flow flow, double[][] x, double[][] context) {
+        double[][] u = data == null ? x : data.forward(x);
+        double[][] c = context == null || this.context == null ? context : this.context.forward(context);
+        double[] lp = c == null ? flow.logProb(u) : flow.logProb(u, c);
+        if (data != null) {
+            for (int i = 0; i < lp.length; i++) {
+                lp[i] = data.logProbInDataUnits(lp[i]);
+            }
+        }
+        return lp;
+    }
+
     /** No preprocessing at all. */
     public static Preprocessing none() {
         return new Preprocessing(null, null, 0);

@@ -1,15 +1,38 @@
 package org.flows4j.train;
 
+import java.util.Arrays;
 import org.flows4j.distribution.Distribution;
 import org.flows4j.tensor.Shape;
 import org.flows4j.tensor.ShapeMismatchException;
 import org.flows4j.tensor.Tensor;
 
 /**
- * Training rows {@code [N, D]}, optional context rows {@code [N, C]}, and optional validation rows
- * (with context when the training data has it). Tensors are used as given (not copied).
+ * Training rows {@code [N, D]}, optional context rows {@code [N, C]}, optional validation rows
+ * (with context when the training data has it), and optionally {@link EpochRows} that give the training
+ * rows of each epoch afresh (dequantization noise drawn per epoch); without them every epoch sees
+ * {@code train}. Tensors are used as given (not copied).
  */
-public record TrainData(Tensor train, Tensor trainContext, Tensor validation, Tensor validationContext) {
+public record TrainData(Tensor train, Tensor trainContext, Tensor validation, Tensor validationContext,
+                        EpochRows epochRows) {
+
+    /**
+     * The training rows of each epoch, for data that changes between epochs. The rows of every epoch are
+     * shaped and typed like {@link #train()} and keep its order, so row {@code i} still goes with context row
+     * {@code i}.
+     */
+    @FunctionalInterface
+    public interface EpochRows {
+        /**
+         * The training rows of the 1-based {@code epoch}. A pure function of {@code epoch}, so that a run
+         * resumed from a {@link TrainState} sees the rows the uninterrupted run would have seen.
+         */
+        Tensor rows(int epoch);
+    }
+
+    /** Training, context and validation rows; every epoch sees {@code train}. */
+    public TrainData(Tensor train, Tensor trainContext, Tensor validation, Tensor validationContext) {
+        this(train, trainContext, validation, validationContext, null);
+    }
 
     /** Checks ranks and row counts. */
     public TrainData {
@@ -38,6 +61,28 @@ public record TrainData(Tensor train, Tensor trainContext, Tensor validation, Te
     /** Training and validation rows, no context. */
     public static TrainData of(Tensor train, Tensor validation) {
         return new TrainData(train, null, validation, null);
+    }
+
+    /** This data with the training rows of each epoch given by {@code rows} (null: {@link #train()} every epoch). */
+    public TrainData withEpochRows(EpochRows rows) {
+        return new TrainData(train, trainContext, validation, validationContext, rows);
+    }
+
+    /**
+     * The training rows of the 1-based {@code epoch}: {@link #train()}, or the {@link EpochRows}' rows, checked
+     * to be shaped and typed like it.
+     */
+    public Tensor trainRows(int epoch) {
+        if (epochRows == null) {
+            return train;
+        }
+        Tensor t = epochRows.rows(epoch);
+        if (t == null || !Arrays.equals(t.shape(), train.shape()) || t.dtype() != train.dtype()) {
+            throw new ShapeMismatchException("TrainData: the rows of epoch " + epoch + " must be "
+                    + Shape.str(train.shape()) + " " + train.dtype() + " like the training rows, got "
+                    + (t == null ? "null" : Shape.str(t.shape()) + " " + t.dtype()));
+        }
+        return t;
     }
 
     /** Whether validation rows are present. */

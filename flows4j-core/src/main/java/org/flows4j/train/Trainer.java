@@ -6,10 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.flows4j.distribution.Distribution;
-import org.flows4j.optim.Adam;
-import org.flows4j.optim.AdamW;
-import org.flows4j.optim.Constant;
-import org.flows4j.optim.Cosine;
 import org.flows4j.optim.GradClip;
 import org.flows4j.optim.LrSchedule;
 import org.flows4j.optim.Optimizer;
@@ -19,8 +15,9 @@ import org.flows4j.tensor.Tensor;
 /**
  * Maximum-likelihood training of any {@link Distribution} (usually a flow): minimizes the mean
  * negative log-likelihood {@code -(1/|B|) sum_{x in B} log p(x | c)} over shuffled minibatches with
- * Adam (AdamW when weight decay is set), optional global-norm clipping and a learning-rate schedule
- * (see {@link TrainConfig}).
+ * the configuration's optimizer (Adam, AdamW when weight decay is set, or a factory's), optional
+ * global-norm clipping and a learning-rate schedule (see {@link TrainConfig}). Each epoch trains on
+ * {@link TrainData#trainRows}, so data that is drawn afresh per epoch (dequantization) changes between epochs.
  *
  * <p>With validation data the mean validation NLL is computed after every epoch (evaluation mode, no
  * gradients); the weights of the best epoch are kept and restored at the end, and training stops when
@@ -61,15 +58,12 @@ public final class Trainer {
     public TrainResult fit(Distribution model, TrainData data, TrainListener listener, TrainState resume) {
         data.requireCompatible(model);
         TrainListener out = listener == null ? new TrainListener() { } : listener;
-        Optimizer opt = config.weightDecay() > 0
-                ? new AdamW(model.parameters(), config.learningRate(), 0.9, 0.999, 1e-8, config.weightDecay())
-                : new Adam(model.parameters(), config.learningRate());
+        Optimizer opt = config.optimizerFor(model.parameters());
         int n = data.train().size(0);
+        int epochs = config.epochsFor(n);
         int perEpoch = (n + config.batchSize() - 1) / config.batchSize();
-        long total = (long) perEpoch * config.epochs();
-        LrSchedule schedule = config.cosine() ? new Cosine(config.learningRate(), Math.max(1, total - config.warmupSteps()), 0)
-                : new Constant(config.learningRate());
-        schedule = config.warmupSteps() > 0 ? schedule.withWarmup(config.warmupSteps()) : schedule;
+        long total = (long) perEpoch * epochs;
+        LrSchedule schedule = config.scheduleFor(total);
         Run run = new Run(new Rng(config.seed()));
         if (resume != null) {
             model.loadStateDict(resume.model());
@@ -81,8 +75,9 @@ public final class Trainer {
         ShardedLoss lossFn = new ShardedLoss(config.shards());
         boolean stoppedEarly = false;
         model.train(true);
-        for (int epoch = run.epochsDone + 1; epoch <= config.epochs(); epoch++) {
+        for (int epoch = run.epochsDone + 1; epoch <= epochs; epoch++) {
             long t0 = System.nanoTime();
+            Tensor rows = data.trainRows(epoch);
             for (int i = 0; i < n; i++) {
                 order[i] = i;
             }
@@ -94,7 +89,7 @@ public final class Trainer {
                 double lr = schedule.lr(run.steps);
                 opt.setLearningRate(lr);
                 opt.zeroGrad();
-                double loss = step(lossFn, run.steps, model, data, order, from, to, epoch);
+                double loss = step(lossFn, run.steps, model, rows, data.trainContext(), order, from, to, epoch);
                 if (config.clipNorm() > 0) {
                     GradClip.clipGlobalNorm(model.parameters().values(), config.clipNorm());
                 }
@@ -121,7 +116,7 @@ public final class Trainer {
                     (System.nanoTime() - t0) / 1e9);
             run.history.add(stats);
             out.onEpochEnd(stats, () -> run.snapshot(model, opt));
-            if (config.patience() > 0 && run.badEpochs >= config.patience() && epoch < config.epochs()) {
+            if (config.patience() > 0 && run.badEpochs >= config.patience() && epoch < epochs) {
                 stoppedEarly = true;
                 break;
             }
@@ -134,10 +129,10 @@ public final class Trainer {
         return new TrainResult(run.history, bestEpoch, run.bestValNll, stoppedEarly, run.steps);
     }
 
-    private static double step(ShardedLoss lossFn, long stepNumber, Distribution model, TrainData data, int[] order,
-            int from, int to, int epoch) {
-        Tensor x = Rows.gather(data.train(), order, from, to);
-        Tensor c = data.trainContext() == null ? null : Rows.gather(data.trainContext(), order, from, to);
+    private static double step(ShardedLoss lossFn, long stepNumber, Distribution model, Tensor rows, Tensor context,
+            int[] order, int from, int to, int epoch) {
+        Tensor x = Rows.gather(rows, order, from, to);
+        Tensor c = context == null ? null : Rows.gather(context, order, from, to);
         double value = lossFn.meanNllBackwardAt(stepNumber, model, x, c);
         if (!Double.isFinite(value)) {
             throw new IllegalStateException("Trainer: the loss became " + value + " in epoch " + epoch

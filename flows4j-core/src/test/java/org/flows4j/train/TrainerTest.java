@@ -180,6 +180,38 @@ class TrainerTest {
     }
 
     @Test
+    void eachEpochTrainsOnTheRowsItsEpochRowsGive() {
+        Tensor base = gaussian(1, 400, 0, 1);
+        List<Integer> asked = new ArrayList<>();
+        TrainData data = TrainData.of(base).withEpochRows(epoch -> {
+            asked.add(epoch);
+            Tensor t = base.copy();
+            for (int i = 0; i < t.numel(); i++) {
+                t.set(i, t.get(i) + 10 * epoch);
+            }
+            return t;
+        });
+        DiagonalNormal model = new DiagonalNormal(2, DType.FLOAT64);
+        TrainResult r = new Trainer(TrainConfig.defaults().withEpochs(3).withBatchSize(400)).fit(model, data, null);
+        assertEquals(List.of(1, 2, 3), asked);
+        assertTrue(r.history().get(2).trainLoss() > r.history().get(0).trainLoss() + 100,
+                "epoch 3's rows lie 20 units further out than epoch 1's: " + r.history());
+
+        TrainData wrong = TrainData.of(base).withEpochRows(epoch -> gaussian(1, 10, 0, 1));
+        ShapeMismatchException e = assertThrows(ShapeMismatchException.class,
+                () -> new Trainer(TrainConfig.defaults().withEpochs(1)).fit(new DiagonalNormal(2, DType.FLOAT64), wrong, null));
+        assertTrue(e.getMessage().contains("[400, 2]") && e.getMessage().contains("[10, 2]"), e.getMessage());
+    }
+
+    @Test
+    void automaticEpochsComeFromTheTrainingRows() {
+        TrainConfig cfg = TrainConfig.defaults().withEpochs(TrainConfig.AUTO_EPOCHS).withBatchSize(100).withPatience(0);
+        TrainResult r = new Trainer(cfg).fit(new DiagonalNormal(2, DType.FLOAT64), TrainData.of(gaussian(2, 2000, 0, 1)), null);
+        assertEquals(TrainConfig.autoEpochs(2000, 100), r.history().size());
+        assertEquals(150, r.history().size(), "3,000 steps of 20 per epoch");
+    }
+
+    @Test
     void aDivergingRunStopsWithAClearError() {
         DiagonalNormal model = new DiagonalNormal(2, DType.FLOAT64);
         Tensor x = gaussian(1, 100, 0, 1);
