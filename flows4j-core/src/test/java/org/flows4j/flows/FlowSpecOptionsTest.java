@@ -54,7 +54,7 @@ class FlowSpecOptionsTest {
         rejected(() -> s.withConditioner(null), "conditioner", "[mlp, resnet]");
         for (String kind : new String[] {"maf", "iaf", "nsf-ar"}) {
             rejected(() -> FlowSpec.defaults(kind, 3).withConditioner("resnet"), "conditioner 'resnet'",
-                    "[nice, realnvp, nsf]", "'" + kind + "'");
+                    "[nice, realnvp, nsf", "'" + kind + "'");
         }
         rejected(() -> s.withHidden(32, 16).withConditioner("resnet"), "resnet", "equal hidden widths", "[32, 16]");
         rejected(() -> s.withConditioner("resnet").withHidden(32, 16), "resnet", "equal hidden widths", "[32, 16]");

@@ -59,6 +59,7 @@ class PresetsTest {
                 e.getMessage());
     }
 
+    /** Registers {@code lu-coupling} for the rest of the run (other tests see it after the built-ins). */
     @Test
     void aUsersPresetIsOneClassAndItsFlowsSaveLikeAnyOther() throws IOException {
         Presets.register(new LuCoupling());
