@@ -75,7 +75,7 @@ class InfoCommandTest {
         List<String> lines = r.out().lines().toList();
         assertTrue(lines.contains("format version       " + modelJson.get("format_version").asInt()), r.out());
         assertTrue(lines.contains("written by           flows4j " + modelJson.get("library_version").asText()), r.out());
-        assertTrue(lines.contains("spec                 " + model.spec()), r.out());
+        assertTrue(lines.contains("spec                 " + model.spec().orElseThrow()), r.out());
         assertTrue(lines.contains("columns              height, weight, age (3)"), r.out());
         assertTrue(lines.contains("context columns      temp (1)"), r.out());
         assertTrue(lines.contains("standardize          3 columns, mean -2.000 to 40.00, scale 0.2500 to 10.00"), r.out());
@@ -114,7 +114,7 @@ class InfoCommandTest {
         assertEquals(file.toString(), j.get("file").asText());
         assertEquals(modelJson.get("format_version"), j.get("format_version"));
         assertEquals(modelJson.get("library_version"), j.get("library_version"));
-        assertEquals(modelJson.get("spec"), j.get("spec"), "the spec as the model file has it");
+        assertEquals(modelJson.get("preset"), j.get("spec"), "the preset as the model file has it");
         assertEquals(List.of("height", "weight", "age"), strings(j.get("columns")));
         assertEquals(List.of("temp"), strings(j.get("context_columns")));
 
