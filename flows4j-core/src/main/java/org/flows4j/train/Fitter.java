@@ -26,7 +26,7 @@ import org.flows4j.flows.Flows;
  * training; {@link #fit} also trains.
  *
  * <p>A fitter is an immutable configuration, made by {@link #builder()}; one fitter may fit many data sets.
- * Defaults: {@link TrainConfig#defaults()} with {@link TrainConfig#AUTO_EPOCHS}, 10% validation and 10% test
+ * Defaults: {@link TrainConfig#defaults()} (automatic epochs), 10% validation and 10% test
  * rows, standardization on, no listener: the defaults of {@code flows4j train}. The cost is the trainer's
  * (see {@link Trainer}) plus a few passes over the rows (and one dequantization pass per epoch for integer data).
  */
@@ -137,7 +137,7 @@ public final class Fitter {
      * validation and test shares leave rows for training.
      */
     public static final class Builder {
-        private TrainConfig config = TrainConfig.defaults().withEpochs(TrainConfig.AUTO_EPOCHS);
+        private TrainConfig config = TrainConfig.defaults();
         private double validationFraction = DEFAULT_VALIDATION_FRACTION;
         private double testFraction = DEFAULT_TEST_FRACTION;
         private boolean standardize = true;
@@ -147,7 +147,7 @@ public final class Fitter {
         private Builder() {
         }
 
-        /** The training hyperparameters (default: {@link TrainConfig#defaults()} with automatic epochs). */
+        /** The training hyperparameters (default: {@link TrainConfig#defaults()}, automatic epochs). */
         public Builder config(TrainConfig c) {
             if (c == null) {
                 throw new IllegalArgumentException("Fitter: expected a TrainConfig, got null");

@@ -84,11 +84,11 @@ public record TrainConfig(int epochs, int batchSize, double learningRate, double
     /**
      * The defaults of the library and of {@code flows4j train} (docs/FIT_QUALITY.md has the measurements
      * that chose them): batch 512, Adam at 5e-3 with cosine decay, clipping at 5, patience 20, seed 0, 2 shards,
-     * and 50 epochs; {@link #forRows} or {@code withEpochs(AUTO_EPOCHS)} picks the epochs from the data size
-     * as the command line does.
+     * and {@link #AUTO_EPOCHS}: the epochs are picked from the number of training rows ({@link #autoEpochs},
+     * about {@value #TARGET_STEPS} steps), as the command line does; {@code withEpochs(n)} fixes them.
      */
     public static TrainConfig defaults() {
-        return new TrainConfig(50, DEFAULT_BATCH, DEFAULT_LEARNING_RATE, 0, DEFAULT_CLIP, true, 0, DEFAULT_PATIENCE, 0,
+        return new TrainConfig(AUTO_EPOCHS, DEFAULT_BATCH, DEFAULT_LEARNING_RATE, 0, DEFAULT_CLIP, true, 0, DEFAULT_PATIENCE, 0,
                 4096, DEFAULT_SHARDS, null, null);
     }
 
