@@ -23,9 +23,13 @@ import org.flows4j.tensor.Tensor;
  * the parameters broadcast to {@code [N, D, P]}.
  *
  * <p><b>Per element</b>: the bin search on the feature's knots and
- * {@link RationalQuadraticKernel#evaluateBin}; the log-derivatives go through one bulk {@code log} per
- * block of {@value RationalQuadraticKernel#BLOCK} elements and are summed per row in feature order. A
- * recording pass keeps only {@code xi} and the bin of each element (the rest is in the tables).
+ * {@link RationalQuadraticKernel#evaluateBin} on the bin's row of a per-feature table (corners, width,
+ * height, derivatives, slope {@code h / w}: the divisions the kernel does per element are done once per
+ * bin); the log-derivatives go through one bulk {@code log} per block of whole rows (about
+ * {@value RationalQuadraticKernel#BLOCK} elements) and are summed per row in feature order. A recording
+ * pass keeps only {@code xi} and the bin of each element (the rest is in the tables), and the backward
+ * pass reads {@link RationalQuadraticBackward#geometry}'s per-bin values ({@code 1 / w}, {@code 2w / h},
+ * ...) from a table too.
  *
  * <p><b>Backward.</b> {@link RationalQuadraticBackward#localGradients} gives each element's gradients in
  * its bin's corner {@code x_k}, width, corner {@code y_k}, height and knot derivatives. Since the softmax
@@ -51,11 +55,11 @@ final class RationalQuadraticShared {
     /** Knots {@code x_j}, {@code y_j} of each feature, {@code K + 1} per feature. */
     private final double[] knotX;
     private final double[] knotY;
-    /** Width and height of each bin, {@code K} per feature. */
-    private final double[] binW;
-    private final double[] binH;
-    /** Derivative at each knot and its {@code softplus'} (0 for a fixed knot), {@code K + 1} per feature. */
-    private final double[] deriv;
+    /** Each bin of each feature in {@link RationalQuadraticKernel#binGeometry}'s layout (forward). */
+    private final double[] fwd;
+    /** Each bin of each feature in {@link RationalQuadraticBackward#geometry}'s layout (backward). */
+    private final double[] bwd;
+    /** The {@code softplus'} of each knot's derivative (0 for a fixed knot), {@code K + 1} per feature. */
     private final double[] slope;
     /** Saved by a recording forward pass: {@code xi} and the bin (-1 in the tails) of each element. */
     private double[] xi;
@@ -77,9 +81,11 @@ final class RationalQuadraticShared {
         invH = new double[dim];
         knotX = new double[dim * k1];
         knotY = new double[dim * k1];
-        binW = new double[dim * bins];
-        binH = new double[dim * bins];
-        deriv = new double[dim * k1];
+        fwd = new double[dim * bins * RationalQuadraticKernel.BIN];
+        bwd = new double[dim * bins * RationalQuadraticBackward.GEO];
+        double[] binW = new double[dim * bins];
+        double[] binH = new double[dim * bins];
+        double[] deriv = new double[dim * k1];
         slope = new double[dim * k1];
         kn.gather(p, 0, dim, params, 0, expW, 0);
         kn.gather(p, 0, dim, params, bins, expH, 0);
@@ -125,6 +131,16 @@ final class RationalQuadraticShared {
             deriv[i] = free ? RationalQuadraticKernel.derivative(kn.minD, z[i], lp[i]) : 1.0;
             slope[i] = free ? RationalQuadraticKernel.sigmoid(z[i], ez[i]) : 0.0;
         }
+        for (int f = 0; f < dim; f++) {
+            for (int k = 0; k < bins; k++) {
+                int b = f * bins + k;
+                int o = f * k1 + k;
+                RationalQuadraticKernel.binGeometry(knotX[o], binW[b], knotY[o], binH[b], deriv[o], deriv[o + 1], fwd,
+                        b * RationalQuadraticKernel.BIN);
+                RationalQuadraticBackward.geometry(binW[b], binH[b], deriv[o], deriv[o + 1], bwd,
+                        b * RationalQuadraticBackward.GEO);
+            }
+        }
     }
 
     /** The unnormalized-derivative index of knot {@code j}, or -1 for a boundary knot fixed at 1. */
@@ -156,45 +172,48 @@ final class RationalQuadraticShared {
         boolean inverse = kn.inverse;
         double[] search = inverse ? knotY : knotX;
         double sign = inverse ? -1.0 : 1.0;
+        int rowsPerBlock = Math.max(1, BLOCK / dim);
         Parallel.forRange(rows, (long) e * 48, (from, to) -> {
-            double[] ratio = new double[BLOCK];
-            int[] kb = new int[BLOCK];
+            double[] ratio = new double[rowsPerBlock * dim];
+            int[] kb = new int[rowsPerBlock * dim];
             double[] one = new double[2];
-            double[] rowSum = new double[to - from];
-            for (int start = from * dim; start < to * dim; start += BLOCK) {
-                int end = Math.min(start + BLOCK, to * dim);
-                for (int i = start; i < end; i++) {
-                    double in = get(xf, xd, i);
-                    int k = -1;
-                    double out = in;
-                    ratio[i - start] = 1.0;
-                    if (!(in < -bound || in > bound)) {
-                        int f = i % dim;
-                        int o = f * k1;
-                        k = 0;
-                        for (int j = 1; j < bins; j++) {
-                            k += in >= search[o + j] ? 1 : 0;
+            for (int r0 = from; r0 < to; r0 += rowsPerBlock) {
+                int r1 = Math.min(to, r0 + rowsPerBlock);
+                int first = r0 * dim;
+                for (int i = first; i < r1 * dim; i += dim) {
+                    for (int f = 0; f < dim; f++) {
+                        double in = get(xf, xd, i + f);
+                        int k = -1;
+                        double out = in;
+                        ratio[i + f - first] = 1.0;
+                        if (!(in < -bound || in > bound)) {
+                            int o = f * k1;
+                            k = 0;
+                            for (int j = 1; j < bins; j++) {
+                                k += in >= search[o + j] ? 1 : 0;
+                            }
+                            out = RationalQuadraticKernel.evaluateBin(inverse, in, fwd,
+                                    (f * bins + k) * RationalQuadraticKernel.BIN, one);
+                            ratio[i + f - first] = one[1];
+                            if (save) {
+                                xi[i + f] = one[0];
+                            }
                         }
-                        out = RationalQuadraticKernel.evaluateBin(inverse, in, knotX[o + k], binW[f * bins + k],
-                                knotY[o + k], binH[f * bins + k], deriv[o + k], deriv[o + k + 1], one);
-                        ratio[i - start] = one[1];
+                        kb[i + f - first] = k;
                         if (save) {
-                            xi[i] = one[0];
+                            bin[i + f] = k;
                         }
+                        put(pf, pd, i + f, out);
                     }
-                    kb[i - start] = k;
-                    if (save) {
-                        bin[i] = k;
+                }
+                BulkMath.log(ratio, 0, (r1 - r0) * dim);
+                for (int r = r0; r < r1; r++) {
+                    double sum = 0.0;
+                    for (int j = (r - r0) * dim; j < (r - r0 + 1) * dim; j++) {
+                        sum += kb[j] < 0 ? 0.0 : sign * ratio[j];
                     }
-                    put(pf, pd, i, out);
+                    put(pf, pd, e + r, sum);
                 }
-                BulkMath.log(ratio, 0, end - start);
-                for (int i = start; i < end; i++) {
-                    rowSum[i / dim - from] += kb[i - start] < 0 ? 0.0 : sign * ratio[i - start];
-                }
-            }
-            for (int r = from; r < to; r++) {
-                put(pf, pd, e + r, rowSum[r - from]);
             }
         });
     }
@@ -224,31 +243,33 @@ final class RationalQuadraticShared {
             double[] r = new double[RationalQuadraticBackward.GRADIENTS];
             for (int blk = bf; blk < bt; blk++) {
                 int base = blk * width;
-                int last = Math.min(rows, (blk + 1) * ROW_BLOCK) * dim;
-                for (int i = blk * ROW_BLOCK * dim; i < last; i++) {
-                    double gOut = get(gf, gd, i);
-                    int k = bin[i];
-                    if (k < 0) {
-                        if (gIn != null) {
-                            put(inF, inD, i, gOut);
+                int last = Math.min(rows, (blk + 1) * ROW_BLOCK);
+                for (int row = blk * ROW_BLOCK; row < last; row++) {
+                    double gLd = get(gf, gd, e + row);
+                    for (int f = 0; f < dim; f++) {
+                        int i = row * dim + f;
+                        double gOut = get(gf, gd, i);
+                        int k = bin[i];
+                        if (k < 0) {
+                            if (gIn != null) {
+                                put(inF, inD, i, gOut);
+                            }
+                            continue;
                         }
-                        continue;
-                    }
-                    int f = i % dim;
-                    int o = f * k1 + k;
-                    RationalQuadraticBackward.localGradients(inverse, xi[i], binW[f * bins + k], binH[f * bins + k],
-                            deriv[o], deriv[o + 1], gOut, get(gf, gd, e + i / dim), r);
-                    if (gIn != null) {
-                        put(inF, inD, i, r[0]);
-                    }
-                    if (partial != null) {
-                        int a = base + f * per + k;
-                        partial[a] += r[1];
-                        partial[a + bins] += r[2];
-                        partial[a + 2 * bins] += r[3];
-                        partial[a + 3 * bins] += r[4];
-                        partial[base + f * per + 4 * bins + k] += r[5];
-                        partial[base + f * per + 4 * bins + k + 1] += r[6];
+                        RationalQuadraticBackward.localGradients(inverse, xi[i], bwd,
+                                (f * bins + k) * RationalQuadraticBackward.GEO, gOut, gLd, r);
+                        if (gIn != null) {
+                            put(inF, inD, i, r[0]);
+                        }
+                        if (partial != null) {
+                            int a = base + f * per + k;
+                            partial[a] += r[1];
+                            partial[a + bins] += r[2];
+                            partial[a + 2 * bins] += r[3];
+                            partial[a + 3 * bins] += r[4];
+                            partial[base + f * per + 4 * bins + k] += r[5];
+                            partial[base + f * per + 4 * bins + k + 1] += r[6];
+                        }
                     }
                 }
             }

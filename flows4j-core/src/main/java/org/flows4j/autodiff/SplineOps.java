@@ -58,6 +58,11 @@ import org.flows4j.tensor.Tensor;
  *
  * <p>The two outputs are two views of one recorded node, so one backward kernel receives both
  * gradients (a missing one counts as zero).
+ *
+ * <p>When every row has the same parameters (a coupling layer's pass-through half),
+ * {@link #rationalQuadraticShared} computes the knots once per call: per element it does only the bin
+ * search, the evaluation above and one logarithm, and its backward pass sums the rows' gradients in the
+ * knots before the softmax and softplus Jacobians, for the same output bits as the per-row op.
  */
 public final class SplineOps {
     private SplineOps() {
