@@ -32,6 +32,11 @@ import org.flows4j.tensor.Tensor;
  * {@code softplus' = sigmoid}.
  */
 final class RationalQuadraticBackward {
+    /** Number of values {@link #localGradients} stores. */
+    static final int GRADIENTS = 7;
+    /** Values per bin in {@link #geometry}'s layout. */
+    static final int GEO = 8;
+
     private RationalQuadraticBackward() {
     }
 
@@ -42,14 +47,15 @@ final class RationalQuadraticBackward {
     static void backward(RationalQuadraticKernel kn, Tensor g, Tensor gIn, Tensor gW, Tensor gH, Tensor gD) {
         long work = (long) kn.rows * kn.dim * kn.bins * 8;
         Parallel.forRange(kn.rows, work, (from, to) -> {
+            double[] scratch = new double[GRADIENTS + GEO];
             for (int i = from * kn.dim; i < to * kn.dim; i++) {
-                element(kn, i, g, gIn, gW, gH, gD);
+                element(kn, i, g, gIn, gW, gH, gD, scratch);
             }
         });
     }
 
     private static void element(RationalQuadraticKernel kn, int i, Tensor g, Tensor gIn, Tensor gW, Tensor gH,
-            Tensor gD) {
+            Tensor gD, double[] scratch) {
         double[] local = kn.local;
         int bins = kn.bins;
         float[] gf = g.floatData();
@@ -64,16 +70,72 @@ final class RationalQuadraticBackward {
             return;
         }
         int l = i * LOCAL;
-        double xi = local[l];
-        double w = local[l + 1];
-        double h = local[l + 2];
-        double d0 = local[l + 3];
-        double d1 = local[l + 4];
+        double[] r = scratch;
+        geometry(local[l + 1], local[l + 2], local[l + 3], local[l + 4], r, GRADIENTS);
+        localGradients(kn.inverse, local[l], r, GRADIENTS, gOut, gLd, r);
+        if (gIn != null) {
+            put(gIn.floatData(), gIn.doubleData(), i, r[0]);
+        }
+        int off = i * bins;
+        RationalQuadraticKernel.Layout lay = kn.layout;
+        if (gW != null) {
+            double c = kn.twoB * kn.scaleW;
+            softmaxBackward(bins, kn.expW, local[l + 7], off, k, c * r[1], c * r[2], gW.floatData(), gW.doubleData(),
+                    i * lay.strideW() + lay.offW());
+        }
+        if (gH != null) {
+            double c = kn.twoB * kn.scaleH;
+            softmaxBackward(bins, kn.expH, local[l + 8], off, k, c * r[3], c * r[4], gH.floatData(), gH.doubleData(),
+                    i * lay.strideH() + lay.offH());
+        }
+        if (gD != null) {
+            int j0 = kn.interiorOnly ? k - 1 : k;
+            int dOff = i * lay.strideD() + lay.offD();
+            if (j0 >= 0) {
+                put(gD.floatData(), gD.doubleData(), dOff + j0, r[5] * local[l + 5]);
+            }
+            if (j0 + 1 < kn.derivCount) {
+                put(gD.floatData(), gD.doubleData(), dOff + j0 + 1, r[6] * local[l + 6]);
+            }
+        }
+    }
+
+    /**
+     * Lays out one bin for {@link #localGradients} at {@code g[o, o + 8)}: width {@code w}, height {@code h},
+     * knot derivatives {@code d0, d1}, {@code 1 / w}, slope {@code s = h (1 / w)}, {@code d0 + d1 - 2 s} and
+     * {@code 2 w / h}.
+     */
+    static void geometry(double w, double h, double d0, double d1, double[] g, int o) {
         double rw = 1.0 / w;
         double s = h * rw;
+        g[o] = w;
+        g[o + 1] = h;
+        g[o + 2] = d0;
+        g[o + 3] = d1;
+        g[o + 4] = rw;
+        g[o + 5] = s;
+        g[o + 6] = d0 + d1 - 2.0 * s;
+        g[o + 7] = 2.0 * w / h;
+    }
+
+    /**
+     * The chain rule of one element at {@code xi} in the bin laid out at {@code g[o, o + 8)} by
+     * {@link #geometry} (see the class comment), for upstream gradients {@code gOut} (output) and
+     * {@code gLd} (log-det): stores in {@code r[0, 7)} the gradients of the input ({@code r[0]}), of the
+     * bin's corner {@code x_k} ({@code r[1]}), width {@code w} ({@code r[2]}), corner {@code y_k}
+     * ({@code r[3]}), height {@code h} ({@code r[4]}, both with the slope {@code s = h / w}'s share included)
+     * and of the knot derivatives {@code d0} ({@code r[5]}) and {@code d1} ({@code r[6]}).
+     */
+    static void localGradients(boolean inverse, double xi, double[] g, int o, double gOut, double gLd, double[] r) {
+        double w = g[o];
+        double h = g[o + 1];
+        double d0 = g[o + 2];
+        double d1 = g[o + 3];
+        double rw = g[o + 4];
+        double s = g[o + 5];
+        double sum = g[o + 6];
         double omx = 1.0 - xi;
         double t = xi * omx;
-        double sum = d0 + d1 - 2.0 * s;
         double den = s + sum * t;
         double rDen = 1.0 / den;
         double rDen2 = rDen * rDen;
@@ -89,7 +151,7 @@ final class RationalQuadraticBackward {
         double fD0 = h * t * (den - a) * rDen2;
         double fD1 = -h * a * t * rDen2;
         double lXi = 2.0 * (d1 * xi + s * (1.0 - 2.0 * xi) - d0 * omx) * rNumer - 2.0 * sum * (1.0 - 2.0 * xi) * rDen;
-        double lS = 2.0 * w / h + 2.0 * t * rNumer - 2.0 * oneMinus2t * rDen;
+        double lS = g[o + 7] + 2.0 * t * rNumer - 2.0 * oneMinus2t * rDen;
         double lD0 = omx * omx * rNumer - twoTOverDen;
         double lD1 = xi * xi * rNumer - twoTOverDen;
 
@@ -101,7 +163,7 @@ final class RationalQuadraticBackward {
         double gS;
         double gD0;
         double gD1;
-        if (kn.inverse) {
+        if (inverse) {
             double q = (gOut * w - gLd * lXi) / fXi;
             gInV = q;
             gXk = gOut;
@@ -125,31 +187,13 @@ final class RationalQuadraticBackward {
         gHb += gS * rw;
         gWb -= gS * s * rw;
 
-        if (gIn != null) {
-            put(gIn.floatData(), gIn.doubleData(), i, gInV);
-        }
-        int off = i * bins;
-        RationalQuadraticKernel.Layout lay = kn.layout;
-        if (gW != null) {
-            double c = kn.twoB * kn.scaleW;
-            softmaxBackward(bins, kn.expW, local[l + 7], off, k, c * gXk, c * gWb, gW.floatData(), gW.doubleData(),
-                    i * lay.strideW() + lay.offW());
-        }
-        if (gH != null) {
-            double c = kn.twoB * kn.scaleH;
-            softmaxBackward(bins, kn.expH, local[l + 8], off, k, c * gYk, c * gHb, gH.floatData(), gH.doubleData(),
-                    i * lay.strideH() + lay.offH());
-        }
-        if (gD != null) {
-            int j0 = kn.interiorOnly ? k - 1 : k;
-            int dOff = i * lay.strideD() + lay.offD();
-            if (j0 >= 0) {
-                put(gD.floatData(), gD.doubleData(), dOff + j0, gD0 * local[l + 5]);
-            }
-            if (j0 + 1 < kn.derivCount) {
-                put(gD.floatData(), gD.doubleData(), dOff + j0 + 1, gD1 * local[l + 6]);
-            }
-        }
+        r[0] = gInV;
+        r[1] = gXk;
+        r[2] = gWb;
+        r[3] = gYk;
+        r[4] = gHb;
+        r[5] = gD0;
+        r[6] = gD1;
     }
 
     /**

@@ -56,14 +56,14 @@ final class RationalQuadraticKernel {
     final boolean inverse;
     final Layout layout;
     final boolean rowLogDet;
-    private final double bound;
+    final double bound;
     final double twoB;
-    private final double minW;
-    private final double minH;
-    private final double minD;
+    final double minW;
+    final double minH;
+    final double minD;
     final double scaleW;
     final double scaleH;
-    private final double derivShift;
+    final double derivShift;
 
     /** Saved by a recording forward pass: {@code exp(u)} of the width and height rows. */
     double[] expW;
@@ -117,6 +117,10 @@ final class RationalQuadraticKernel {
         final double[] ez = new double[2 * BLOCK];
         final double[] lp = new double[2 * BLOCK];
         final double[] ratio = new double[BLOCK];
+        /** {@link #evaluateBin}'s {@code xi} and {@code dy/dx}. */
+        final double[] one = new double[2];
+        /** One element's bin, as {@link #binGeometry} lays it out. */
+        final double[] corner = new double[BIN];
         /** Row sums of the log-derivatives of the chunk's rows when {@link #rowLogDet}. */
         final double[] rowSum;
         final int firstRow;
@@ -182,7 +186,7 @@ final class RationalQuadraticKernel {
     }
 
     /** Copies the {@code K} parameters of elements {@code [start, end)} to consecutive places of {@code dst}. */
-    private void gather(Tensor src, int start, int end, int stride, int off, double[] dst, int dstOff) {
+    void gather(Tensor src, int start, int end, int stride, int off, double[] dst, int dstOff) {
         float[] f = src.floatData();
         double[] d = src.doubleData();
         int o = dstOff;
@@ -205,7 +209,7 @@ final class RationalQuadraticKernel {
      * {@code [2^-900, 2^900]}), first replaces them by {@code exp(u_j - max u)} from the raw
      * parameters {@code u[off, off + K)}, the usual stable softmax.
      */
-    private double prefixSums(double[] exps, int eo, Tensor u, int off, double[] cum, int co) {
+    double prefixSums(double[] exps, int eo, Tensor u, int off, double[] cum, int co) {
         double c = 0.0;
         for (int j = 0; j < bins; j++) {
             cum[co + j] = c;
@@ -233,7 +237,7 @@ final class RationalQuadraticKernel {
      * Knot {@code j} of one side: {@code -B + a j + b cum_j} with {@code a = 2B min},
      * {@code b = 2B (1 - min K) / sum exp}, and exactly {@code B} for {@code j = K}.
      */
-    private double knot(double[] cum, int co, int j, double a, double b) {
+    double knot(double[] cum, int co, int j, double a, double b) {
         return j == bins ? bound : -bound + a * j + b * cum[co + j];
     }
 
@@ -299,16 +303,25 @@ final class RationalQuadraticKernel {
             ws.ez[2 * b] = -Math.abs(z0);
             ws.ez[2 * b + 1] = -Math.abs(z1);
         }
-        int n = 2 * (end - start);
-        BulkMath.exp(ws.ez, 0, n);
+        softplusTerms(ws.ez, ws.lp, 2 * (end - start));
+    }
+
+    /**
+     * For {@code ez[j] = -|z_j|}, {@code j < n}: sets {@code ez[j] = u = exp(-|z_j|)} and
+     * {@code lp[j] = log1p(u)}, the latter as {@code log(v) u / (v - 1)} with {@code v = fl(1 + u)}
+     * (Goldberg), so that the logarithms go through one bulk {@code log}. Then
+     * {@code softplus(z) = max(z, 0) + lp} and {@code softplus'(z) = sigmoid(z) = (z >= 0 ? 1 : u) / (1 + u)}.
+     */
+    static void softplusTerms(double[] ez, double[] lp, int n) {
+        BulkMath.exp(ez, 0, n);
         for (int j = 0; j < n; j++) {
-            ws.lp[j] = 1.0 + ws.ez[j];
+            lp[j] = 1.0 + ez[j];
         }
-        BulkMath.log(ws.lp, 0, n);
+        BulkMath.log(lp, 0, n);
         for (int j = 0; j < n; j++) {
-            double u = ws.ez[j];
+            double u = ez[j];
             double m = (1.0 + u) - 1.0;
-            ws.lp[j] = m == 0.0 ? u : ws.lp[j] * (u / m);
+            lp[j] = m == 0.0 ? u : lp[j] * (u / m);
         }
     }
 
@@ -334,34 +347,14 @@ final class RationalQuadraticKernel {
             boolean has1 = j0 + 1 < derivCount;
             double z0 = ws.z[2 * b];
             double z1 = ws.z[2 * b + 1];
-            double d0 = has0 ? minD + (z0 > 0.0 ? z0 : 0.0) + ws.lp[2 * b] : 1.0;
-            double d1 = has1 ? minD + (z1 > 0.0 ? z1 : 0.0) + ws.lp[2 * b + 1] : 1.0;
-            double xk = ws.geo[4 * b];
+            double d0 = has0 ? derivative(minD, z0, ws.lp[2 * b]) : 1.0;
+            double d1 = has1 ? derivative(minD, z1, ws.lp[2 * b + 1]) : 1.0;
             double w = ws.geo[4 * b + 1];
-            double yk = ws.geo[4 * b + 2];
             double h = ws.geo[4 * b + 3];
-            double s = h / w;
-            double sum = d0 + d1 - 2.0 * s;
-            double xi;
-            if (inverse) {
-                double delta = in - yk;
-                double qa = h * (s - d0) + delta * sum;
-                double qb = h * d0 - delta * sum;
-                double qc = -s * delta;
-                double disc = qb * qb - 4.0 * qa * qc;
-                double root = Math.sqrt(disc > 0.0 ? disc : 0.0);
-                xi = qb >= 0.0 ? 2.0 * qc / (-qb - root) : (-qb + root) / (2.0 * qa);
-                xi = delta >= h ? 1.0 : xi;
-            } else {
-                xi = (in - xk) / w;
-            }
-            xi = xi < 0.0 ? 0.0 : (xi > 1.0 ? 1.0 : xi);
-            double omx = 1.0 - xi;
-            double t = xi * omx;
-            double rDen = 1.0 / (s + sum * t);
-            double numer = d1 * xi * xi + 2.0 * s * t + d0 * omx * omx;
-            ws.ratio[b] = (s * rDen) * (s * rDen) * numer;
-            put(pf, pd, i, inverse ? xk + w * xi : yk + h * (s * xi * xi + d0 * t) * rDen);
+            binGeometry(ws.geo[4 * b], w, ws.geo[4 * b + 2], h, d0, d1, ws.corner, 0);
+            put(pf, pd, i, evaluateBin(inverse, in, ws.corner, 0, ws.one));
+            double xi = ws.one[0];
+            ws.ratio[b] = ws.one[1];
             if (bin != null) {
                 bin[i] = k;
                 int l = i * LOCAL;
@@ -372,8 +365,8 @@ final class RationalQuadraticKernel {
                 local[l + 2] = h;
                 local[l + 3] = d0;
                 local[l + 4] = d1;
-                local[l + 5] = has0 ? (z0 >= 0.0 ? 1.0 : ez0) / (1.0 + ez0) : 0.0;
-                local[l + 6] = has1 ? (z1 >= 0.0 ? 1.0 : ez1) / (1.0 + ez1) : 0.0;
+                local[l + 5] = has0 ? sigmoid(z0, ez0) : 0.0;
+                local[l + 6] = has1 ? sigmoid(z1, ez1) : 0.0;
             }
         }
         BulkMath.log(ws.ratio, 0, end - start);
@@ -386,5 +379,78 @@ final class RationalQuadraticKernel {
                 put(pf, pd, e + i, l);
             }
         }
+    }
+
+    /**
+     * A knot derivative {@code minD + softplus(z) = minD + max(z, 0) + log1p(exp(-|z|))}, given
+     * {@code lp = log1p(exp(-|z|))} from {@link #softplusTerms}.
+     */
+    static double derivative(double minD, double z, double lp) {
+        return minD + (z > 0.0 ? z : 0.0) + lp;
+    }
+
+    /** {@code softplus'(z) = sigmoid(z) = (z >= 0 ? 1 : u) / (1 + u)} with {@code u = exp(-|z|)}. */
+    static double sigmoid(double z, double u) {
+        return (z >= 0.0 ? 1.0 : u) / (1.0 + u);
+    }
+
+    /** Values per bin in {@link #binGeometry}'s layout. */
+    static final int BIN = 8;
+
+    /**
+     * Lays out one bin for {@link #evaluateBin} at {@code g[o, o + 8)}: corner {@code x_k}, width {@code w},
+     * corner {@code y_k}, height {@code h}, knot derivatives {@code d0, d1}, slope {@code s = h / w} and
+     * {@code d0 + d1 - 2 s}.
+     */
+    static void binGeometry(double xk, double w, double yk, double h, double d0, double d1, double[] g, int o) {
+        double s = h / w;
+        g[o] = xk;
+        g[o + 1] = w;
+        g[o + 2] = yk;
+        g[o + 3] = h;
+        g[o + 4] = d0;
+        g[o + 5] = d1;
+        g[o + 6] = s;
+        g[o + 7] = d0 + d1 - 2.0 * s;
+    }
+
+    /**
+     * The spline on the bin laid out at {@code g[o, o + 8)} by {@link #binGeometry} (corner {@code (x_k, y_k)},
+     * width {@code w}, height {@code h}, knot derivatives {@code d0, d1}), at input {@code in} (an {@code x},
+     * or a {@code y} when {@code inverse}): {@code xi = (x - x_k) / w} forward, the root of
+     * {@code a xi^2 + b xi + c = 0} inverse (see {@link SplineOps}), clamped to {@code [0, 1]}. Returns the
+     * output ({@code y = y_k + h A / den}, or {@code x = x_k + w xi}) and stores {@code xi} in {@code res[0]}
+     * and {@code dy/dx = s^2 N / den^2} in {@code res[1]}.
+     */
+    static double evaluateBin(boolean inverse, double in, double[] g, int o, double[] res) {
+        double xk = g[o];
+        double w = g[o + 1];
+        double yk = g[o + 2];
+        double h = g[o + 3];
+        double d0 = g[o + 4];
+        double d1 = g[o + 5];
+        double s = g[o + 6];
+        double sum = g[o + 7];
+        double xi;
+        if (inverse) {
+            double delta = in - yk;
+            double qa = h * (s - d0) + delta * sum;
+            double qb = h * d0 - delta * sum;
+            double qc = -s * delta;
+            double disc = qb * qb - 4.0 * qa * qc;
+            double root = Math.sqrt(disc > 0.0 ? disc : 0.0);
+            xi = qb >= 0.0 ? 2.0 * qc / (-qb - root) : (-qb + root) / (2.0 * qa);
+            xi = delta >= h ? 1.0 : xi;
+        } else {
+            xi = (in - xk) / w;
+        }
+        xi = xi < 0.0 ? 0.0 : (xi > 1.0 ? 1.0 : xi);
+        double omx = 1.0 - xi;
+        double t = xi * omx;
+        double rDen = 1.0 / (s + sum * t);
+        double numer = d1 * xi * xi + 2.0 * s * t + d0 * omx * omx;
+        res[0] = xi;
+        res[1] = (s * rDen) * (s * rDen) * numer;
+        return inverse ? xk + w * xi : yk + h * (s * xi * xi + d0 * t) * rDen;
     }
 }

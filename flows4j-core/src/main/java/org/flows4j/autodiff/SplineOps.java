@@ -58,6 +58,11 @@ import org.flows4j.tensor.Tensor;
  *
  * <p>The two outputs are two views of one recorded node, so one backward kernel receives both
  * gradients (a missing one counts as zero).
+ *
+ * <p>When every row has the same parameters (a coupling layer's pass-through half),
+ * {@link #rationalQuadraticShared} computes the knots once per call: per element it does only the bin
+ * search, the evaluation above and one logarithm, and its backward pass sums the rows' gradients in the
+ * knots before the softmax and softplus Jacobians, for the same output bits as the per-row op.
  */
 public final class SplineOps {
     private SplineOps() {
@@ -137,25 +142,11 @@ public final class SplineOps {
      */
     public static Variable[] rationalQuadraticPacked(Variable x, Variable params, int bins, boolean inverse,
             double tailBound, double minBinWidth, double minBinHeight, double minDerivative) {
-        int[] xs = x.shape();
-        int[] ps = params.shape();
-        if (bins < 1) {
-            throw new ShapeMismatchException("rationalQuadraticPacked: need at least one bin, got K = " + bins);
-        }
-        int p1 = 3 * bins - 1;
-        int p2 = 3 * bins + 1;
-        if (xs.length != 2 || ps.length != 3 || ps[0] != xs[0] || ps[1] != xs[1] || (ps[2] != p1 && ps[2] != p2)) {
-            throw new ShapeMismatchException("rationalQuadraticPacked: expected x [N, D] and params [N, D, " + p1
-                    + " or " + p2 + "] for K = " + bins + ", got x " + Shape.str(xs) + " and params " + Shape.str(ps));
-        }
-        x.value().requireSameDType(params.value(), "rationalQuadraticPacked");
-        requireSettings(bins, tailBound, minBinWidth, minBinHeight, minDerivative);
-        int n = xs[0];
-        int d = xs[1];
-        int p = ps[2];
-        RationalQuadraticKernel kernel = new RationalQuadraticKernel(n, d, bins, p - 2 * bins, inverse, tailBound,
-                minBinWidth, minBinHeight, minDerivative,
-                new RationalQuadraticKernel.Layout(p, 0, p, bins, p, 2 * bins), true);
+        RationalQuadraticKernel kernel = packedKernel("rationalQuadraticPacked", x, params, bins, false, inverse,
+                tailBound, minBinWidth, minBinHeight, minDerivative);
+        int n = kernel.rows;
+        int d = kernel.dim;
+        int p = params.size(2);
         boolean record = GradMode.isEnabled() && (x.requiresGrad() || params.requiresGrad());
         Tensor packedValue = x.value().zerosLike(n * d + n);
         kernel.forward(x.value(), params.value(), params.value(), params.value(), packedValue, record);
@@ -166,6 +157,81 @@ public final class SplineOps {
             return new Tensor[] {gx, gp};
         }, x, params);
         return new Variable[] {part(packed, 0, n * d, n, d), part(packed, n * d, n, n)};
+    }
+
+    /**
+     * {@link #rationalQuadraticPacked} with the same parameters for every row: element {@code (n, d)} is
+     * the spline of {@code params[d, :]} (or {@code params[0, d, :]}), so the result equals
+     * {@code rationalQuadraticPacked(x, broadcast(params, [N, D, P]), ...)}, outputs and log-dets bit for bit
+     * and gradients to rounding, while the knots
+     * <pre>
+     *   x_j = -B + 2B minW j + 2B (1 - minW K) sum_{i<j} softmax(uW)_i,   x_K = B   (y_j from uH likewise)
+     *   d_j = minD + softplus(uD_j + c)                                  (1 at a fixed boundary knot)
+     * </pre>
+     * are computed once per call instead of once per row, and the backward pass sums the rows'
+     * gradients in the knots before the softmax and softplus Jacobians, giving the parameter gradient
+     * {@code dL/dparams[d, :] = sum_n dL/dparams[n, d, :]} directly in {@code params}' shape without an
+     * {@code [N, D, P]} intermediate. Per row it costs the bin search and the rational-quadratic evaluation
+     * ({@code y = y_k + h (s xi^2 + d_k xi (1 - xi)) / (s + (d_k + d_{k+1} - 2s) xi (1 - xi))}, or the
+     * inverse's root) and one logarithm per element. This is what the pass-through half of a coupling layer
+     * with free parameters needs.
+     *
+     * @param x      inputs {@code [N, D]}
+     * @param params {@code [D, P]} or {@code [1, D, P]} with {@code P = 3K - 1} or {@code 3K + 1}, laid out as in
+     *               {@link #rationalQuadraticPacked}
+     * @param bins   {@code K >= 1}
+     * @return {@code {output [N, D], logAbsDet [N]}}, both differentiable
+     */
+    public static Variable[] rationalQuadraticShared(Variable x, Variable params, int bins, boolean inverse,
+            double tailBound, double minBinWidth, double minBinHeight, double minDerivative) {
+        RationalQuadraticKernel kernel = packedKernel("rationalQuadraticShared", x, params, bins, true, inverse,
+                tailBound, minBinWidth, minBinHeight, minDerivative);
+        int n = kernel.rows;
+        int d = kernel.dim;
+        int[] ps = params.shape();
+        int pLast = ps[ps.length - 1];
+        RationalQuadraticShared shared = new RationalQuadraticShared(kernel, pLast, params.value());
+        boolean record = GradMode.isEnabled() && (x.requiresGrad() || params.requiresGrad());
+        Tensor packedValue = x.value().zerosLike(n * d + n);
+        shared.forward(x.value(), packedValue, record);
+        Variable packed = Variable.fromOp("rationalQuadraticShared", packedValue, g -> {
+            Tensor gx = x.requiresGrad() ? g.zerosLike(n, d) : null;
+            Tensor gp = params.requiresGrad() ? g.zerosLike(ps) : null;
+            shared.backward(g, gx, gp);
+            return new Tensor[] {gx, gp};
+        }, x, params);
+        return new Variable[] {part(packed, 0, n * d, n, d), part(packed, n * d, n, n)};
+    }
+
+    /**
+     * Checks the shapes, dtypes and settings of a packed-parameter op and returns its kernel: {@code x [N, D]}
+     * and {@code params [N, D, P]}, or with {@code shared} {@code [D, P]} or {@code [1, D, P]}, where
+     * {@code P = 3K - 1} or {@code 3K + 1} is laid out as widths, heights, derivatives; the log-det is summed
+     * per row.
+     */
+    private static RationalQuadraticKernel packedKernel(String op, Variable x, Variable params, int bins,
+            boolean shared, boolean inverse, double tailBound, double minBinWidth, double minBinHeight,
+            double minDerivative) {
+        int[] xs = x.shape();
+        int[] ps = params.shape();
+        if (bins < 1) {
+            throw new ShapeMismatchException(op + ": need at least one bin, got K = " + bins);
+        }
+        int p1 = 3 * bins - 1;
+        int p2 = 3 * bins + 1;
+        boolean lead = shared ? ps.length == 2 || (ps.length == 3 && ps[0] == 1)
+                : ps.length == 3 && xs.length == 2 && ps[0] == xs[0];
+        int p = ps.length == 0 ? -1 : ps[ps.length - 1];
+        if (xs.length != 2 || !lead || ps[ps.length - 2] != xs[1] || (p != p1 && p != p2)) {
+            String want = shared ? "[D, " + p1 + " or " + p2 + "] or [1, D, " + p1 + " or " + p2 + "]"
+                    : "[N, D, " + p1 + " or " + p2 + "]";
+            throw new ShapeMismatchException(op + ": expected x [N, D] and params " + want + " for K = " + bins
+                    + ", got x " + Shape.str(xs) + " and params " + Shape.str(ps));
+        }
+        x.value().requireSameDType(params.value(), op);
+        requireSettings(bins, tailBound, minBinWidth, minBinHeight, minDerivative);
+        return new RationalQuadraticKernel(xs[0], xs[1], bins, p - 2 * bins, inverse, tailBound, minBinWidth,
+                minBinHeight, minDerivative, new RationalQuadraticKernel.Layout(p, 0, p, bins, p, 2 * bins), true);
     }
 
     private static void requireSettings(int k, double tailBound, double minBinWidth, double minBinHeight,

@@ -111,13 +111,32 @@ public final class AffineTransformer implements ElementwiseTransformer, Part {
     @Override
     public Transformed forward(Variable x, Variable params) {
         TransformerParams.check("AffineTransformer.forward", x, params, 2);
-        return AffineTransformerOp.apply(x, params, bound, soft, false);
+        return AffineTransformerOp.apply(x, params, bound, soft, false, false);
     }
 
     @Override
     public Transformed inverse(Variable y, Variable params) {
         TransformerParams.check("AffineTransformer.inverse", y, params, 2);
-        return AffineTransformerOp.apply(y, params, bound, soft, true);
+        return AffineTransformerOp.apply(y, params, bound, soft, true, false);
+    }
+
+    /**
+     * The map with the same {@code params [K, 2]} (shift, raw scale) in every row of {@code x [N, K]}: the
+     * log-scale and scale are computed once per feature, the log-det {@code sum_k log s_k} is the same for
+     * every row, and the parameter gradient is summed over rows without an {@code [N, K, 2]} intermediate.
+     * Outputs and log-dets are bit-identical to {@link #forward} on the broadcast parameters.
+     */
+    @Override
+    public Transformed forwardShared(Variable x, Variable params) {
+        TransformerParams.checkShared("AffineTransformer.forwardShared", x, params, 2);
+        return AffineTransformerOp.apply(x, params, bound, soft, false, true);
+    }
+
+    /** The inverse of {@link #forwardShared}: {@code x = (y - t_k) / s_k} in every row, likewise computed once per feature. */
+    @Override
+    public Transformed inverseShared(Variable y, Variable params) {
+        TransformerParams.checkShared("AffineTransformer.inverseShared", y, params, 2);
+        return AffineTransformerOp.apply(y, params, bound, soft, true, true);
     }
 
     /** Type {@code affine-transformer}: {@code bound} of the log-scale and {@code soft} (soft clamp, else tanh). */

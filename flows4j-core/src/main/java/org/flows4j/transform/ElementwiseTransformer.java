@@ -13,6 +13,13 @@ import org.flows4j.autodiff.Variable;
  *
  * <p>Implementations hold no state besides constants, so they are safe to share between threads and
  * layers. Coupling and autoregressive layers plug in any implementation: affine, additive, spline.
+ *
+ * <p><b>Shared parameters.</b> {@link #forwardShared} and {@link #inverseShared} take one parameter vector per
+ * feature, {@code params [K, P]}, used by every row: {@code y_{n,k} = tau(x_{n,k}; theta_k)}. They equal
+ * {@link #forward}/{@link #inverse} on {@code theta} broadcast to {@code [N, K, P]} (what the defaults do), and
+ * an implementation may override them to compute the per-feature part once per call (the spline's knots,
+ * the affine scale) and to sum the parameter gradient over rows without an {@code [N, K, P]} intermediate.
+ * A coupling layer's pass-through half ({@code bothHalves}) uses them.
  */
 public interface ElementwiseTransformer {
     /** Number {@code P} of parameters per feature. */
@@ -23,4 +30,22 @@ public interface ElementwiseTransformer {
 
     /** {@code (tau^-1(y; theta), sum_k log |(tau^-1)'(y_k)|)} for {@code y [N, K]}, {@code params [N, K, P]}. */
     Transformed inverse(Variable y, Variable params);
+
+    /**
+     * {@code (tau(x; theta), sum_k log |tau'(x_k)|)} for {@code x [N, K]} with the same parameters
+     * {@code params [K, P]} in every row: equal to {@link #forward} on {@code params} broadcast to
+     * {@code [N, K, P]}, which is what this default computes.
+     */
+    default Transformed forwardShared(Variable x, Variable params) {
+        return forward(x, TransformerParams.broadcastRows("forwardShared", x, params, paramsPerFeature()));
+    }
+
+    /**
+     * {@code (tau^-1(y; theta), sum_k log |(tau^-1)'(y_k)|)} for {@code y [N, K]} with the same parameters
+     * {@code params [K, P]} in every row: equal to {@link #inverse} on {@code params} broadcast to
+     * {@code [N, K, P]}, which is what this default computes.
+     */
+    default Transformed inverseShared(Variable y, Variable params) {
+        return inverse(y, TransformerParams.broadcastRows("inverseShared", y, params, paramsPerFeature()));
+    }
 }

@@ -65,18 +65,42 @@ public final class RationalQuadraticTransformer implements ElementwiseTransforme
 
     @Override
     public Transformed forward(Variable x, Variable params) {
-        return apply("RationalQuadraticTransformer.forward", x, params, false);
+        return apply("RationalQuadraticTransformer.forward", x, params, false, false);
     }
 
     @Override
     public Transformed inverse(Variable y, Variable params) {
-        return apply("RationalQuadraticTransformer.inverse", y, params, true);
+        return apply("RationalQuadraticTransformer.inverse", y, params, true, false);
     }
 
-    private Transformed apply(String who, Variable x, Variable params, boolean inverse) {
-        TransformerParams.check(who, x, params, paramsPerFeature());
-        Variable[] out = SplineOps.rationalQuadraticPacked(x, params, bins, inverse, tailBound, minBinWidth,
-                minBinHeight, minDerivative);
+    /**
+     * The spline with the same parameters {@code params [K, P]} in every row of {@code x [N, K]}, through
+     * {@link SplineOps#rationalQuadraticShared}: the knots are computed once per call, outputs and log-dets are
+     * bit-identical to {@link #forward} on the broadcast parameters, and the parameter gradient is summed
+     * over rows in the knots.
+     */
+    @Override
+    public Transformed forwardShared(Variable x, Variable params) {
+        return apply("RationalQuadraticTransformer.forwardShared", x, params, false, true);
+    }
+
+    /** The inverse of {@link #forwardShared}, likewise through {@link SplineOps#rationalQuadraticShared}. */
+    @Override
+    public Transformed inverseShared(Variable y, Variable params) {
+        return apply("RationalQuadraticTransformer.inverseShared", y, params, true, true);
+    }
+
+    private Transformed apply(String who, Variable x, Variable params, boolean inverse, boolean shared) {
+        Variable[] out;
+        if (shared) {
+            TransformerParams.checkShared(who, x, params, paramsPerFeature());
+            out = SplineOps.rationalQuadraticShared(x, params, bins, inverse, tailBound, minBinWidth, minBinHeight,
+                    minDerivative);
+        } else {
+            TransformerParams.check(who, x, params, paramsPerFeature());
+            out = SplineOps.rationalQuadraticPacked(x, params, bins, inverse, tailBound, minBinWidth, minBinHeight,
+                    minDerivative);
+        }
         return new Transformed(out[0], out[1]);
     }
 

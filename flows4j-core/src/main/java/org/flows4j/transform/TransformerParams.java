@@ -1,5 +1,6 @@
 package org.flows4j.transform;
 
+import org.flows4j.autodiff.ArithmeticOps;
 import org.flows4j.autodiff.IndexOps;
 import org.flows4j.autodiff.ShapeOps;
 import org.flows4j.autodiff.Variable;
@@ -34,5 +35,28 @@ final class TransformerParams {
             cols[i] = i * count + p;
         }
         return IndexOps.gather(ShapeOps.reshape(params, n, k * count), cols);
+    }
+
+    /**
+     * {@code params [K, P]} as {@code [N, K, P]} for the rows of {@code x [N, K]}: {@code 0 + params} with
+     * {@code params} as {@code [1, K P]} broadcast over {@code N} rows (its gradient is the sum over rows).
+     * Throws a {@link ShapeMismatchException} naming {@code who} unless the shapes fit.
+     */
+    static Variable broadcastRows(String who, Variable x, Variable params, int p) {
+        checkShared(who, x, params, p);
+        int n = x.size(0);
+        int k = x.size(1);
+        Variable rows = Variable.constant(x.value().zerosLike(n, k * p));
+        return ShapeOps.reshape(ArithmeticOps.add(rows, ShapeOps.reshape(params, 1, k * p)), n, k, p);
+    }
+
+    /** Throws unless {@code x} is {@code [N, K]} and {@code params} is {@code [K, p]}. */
+    static void checkShared(String who, Variable x, Variable params, int p) {
+        int[] xs = x.shape();
+        int[] ps = params.shape();
+        if (xs.length != 2 || ps.length != 2 || ps[0] != xs[1] || ps[1] != p) {
+            throw new ShapeMismatchException(who + ": expected input [N, K] and shared params [K, " + p
+                    + "], got input " + Shape.str(xs) + " and params " + Shape.str(ps));
+        }
     }
 }

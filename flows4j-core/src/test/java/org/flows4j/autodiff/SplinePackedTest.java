@@ -45,9 +45,14 @@ class SplinePackedTest {
 
     /** Values of both outputs and gradients of {@code sum(seedY * out) + sum(seedL * logDet)} in x and params. */
     private static Tensor[] run(boolean usePacked, Tensor[] c, boolean inverse, Tensor seedY, Tensor seedL) {
+        return run(usePacked ? SplinePackedTest::packed : SplinePackedTest::composed, c, inverse, seedY, seedL);
+    }
+
+    /** {@link #run(boolean, Tensor[], boolean, Tensor, Tensor)} for any op. */
+    static Tensor[] run(PackedOp op, Tensor[] c, boolean inverse, Tensor seedY, Tensor seedL) {
         Variable x = Variable.parameter(c[0].copy());
         Variable p = Variable.parameter(c[1].copy());
-        Variable[] r = usePacked ? packed(x, p, inverse) : composed(x, p, inverse);
+        Variable[] r = op.apply(x, p, inverse);
         Variable loss = ReduceOps.sum(ArithmeticOps.add(
                 ReduceOps.sum(ArithmeticOps.mul(r[0], Variable.constant(seedY)), 1, false),
                 ArithmeticOps.mul(r[1], Variable.constant(seedL))));
@@ -94,41 +99,56 @@ class SplinePackedTest {
         }
     }
 
+    /** A spline op of {@code x} and packed parameters {@code p}: {@code {output, rowLogDet}}. */
+    interface PackedOp {
+        Variable[] apply(Variable x, Variable p, boolean inverse);
+    }
+
     @Test
     void gradientsOfBothOutputsMatchFiniteDifferences() {
         for (int derivCount : new int[] {K - 1, K + 1}) {
-            for (boolean inverse : new boolean[] {false, true}) {
-                Tensor[] c = randomCase(new Rng(20 + derivCount), DType.FLOAT64, 5, 3, derivCount, 1.0);
-                String what = "K-deriv " + derivCount + ", inverse " + inverse;
-                Function<Variable[], Variable> out = v -> packed(v[0], v[1], inverse)[0];
-                Function<Variable[], Variable> logDet = v -> packed(v[0], v[1], inverse)[1];
-                Function<Variable[], Variable> both = v -> {
-                    Variable[] r = packed(v[0], v[1], inverse);
-                    return ArithmeticOps.add(ReduceOps.sum(r[0], 1, false), ArithmeticOps.mulScalar(r[1], 0.7));
-                };
-                GradCheck.Result r1 = GradCheck.check(out, 1e-6, 1e-6, c);
-                assertTrue(r1.passed(), () -> what + ", output: " + r1);
-                GradCheck.Result r2 = GradCheck.check(logDet, 1e-6, 1e-6, c);
-                assertTrue(r2.passed(), () -> what + ", log-det: " + r2);
-                GradCheck.Result r3 = GradCheck.check(both, 1e-6, 1e-6, c);
-                assertTrue(r3.passed(), () -> what + ", both: " + r3);
-            }
+            Tensor[] c = randomCase(new Rng(20 + derivCount), DType.FLOAT64, 5, 3, derivCount, 1.0);
+            assertGradientsMatchFiniteDifferences(SplinePackedTest::packed, c, "K-deriv " + derivCount);
+        }
+    }
+
+    /** GradCheck of {@code op}'s output, its log-det and a sum of both, in x and the parameters, both directions. */
+    static void assertGradientsMatchFiniteDifferences(PackedOp op, Tensor[] c, String what) {
+        for (boolean inverse : new boolean[] {false, true}) {
+            String where = what + ", inverse " + inverse;
+            Function<Variable[], Variable> out = v -> op.apply(v[0], v[1], inverse)[0];
+            Function<Variable[], Variable> logDet = v -> op.apply(v[0], v[1], inverse)[1];
+            Function<Variable[], Variable> both = v -> {
+                Variable[] r = op.apply(v[0], v[1], inverse);
+                return ArithmeticOps.add(ReduceOps.sum(r[0], 1, false), ArithmeticOps.mulScalar(r[1], 0.7));
+            };
+            GradCheck.Result r1 = GradCheck.check(out, 1e-6, 1e-6, c);
+            assertTrue(r1.passed(), () -> where + ", output: " + r1);
+            GradCheck.Result r2 = GradCheck.check(logDet, 1e-6, 1e-6, c);
+            assertTrue(r2.passed(), () -> where + ", log-det: " + r2);
+            GradCheck.Result r3 = GradCheck.check(both, 1e-6, 1e-6, c);
+            assertTrue(r3.passed(), () -> where + ", both: " + r3);
         }
     }
 
     @Test
     void resultsAreBitIdenticalForAnyThreadCount() {
+        Tensor[] c = randomCase(new Rng(31), DType.FLOAT32, 300, 8, K - 1, 1.0);
+        Tensor seedY = Tensor.randn(new Rng(32), DType.FLOAT32, 300, 8);
+        Tensor seedL = Tensor.randn(new Rng(33), DType.FLOAT32, 300);
+        assertBitIdenticalForAnyThreadCount(inverse -> run(true, c, inverse, seedY, seedL));
+    }
+
+    /** {@code run(inverse)}'s float32 results are the same bits on 1 and 3 threads, in both directions. */
+    static void assertBitIdenticalForAnyThreadCount(Function<Boolean, Tensor[]> run) {
         int saved = Parallel.threads();
         try {
-            Tensor[] c = randomCase(new Rng(31), DType.FLOAT32, 300, 8, K - 1, 1.0);
-            Tensor seedY = Tensor.randn(new Rng(32), DType.FLOAT32, 300, 8);
-            Tensor seedL = Tensor.randn(new Rng(33), DType.FLOAT32, 300);
             for (boolean inverse : new boolean[] {false, true}) {
                 Parallel.setThreads(1);
-                Tensor[] one = run(true, c, inverse, seedY, seedL);
+                Tensor[] one = run.apply(inverse);
                 Parallel.setThreads(3);
-                Tensor[] three = run(true, c, inverse, seedY, seedL);
-                for (int t = 0; t < 4; t++) {
+                Tensor[] three = run.apply(inverse);
+                for (int t = 0; t < one.length; t++) {
                     assertArrayEquals(one[t].floatData(), three[t].floatData(), "result " + t + ", inverse " + inverse);
                 }
             }

@@ -118,7 +118,7 @@ public class CouplingTransform extends Transform implements Part {
         Variable xA = IndexOps.gather(x, identity);
         Transformed t = transformer.forward(IndexOps.gather(x, transformed), params(xA, context));
         if (passThrough != null) {
-            Transformed a = transformer.forward(xA, passThroughParams(xA));
+            Transformed a = transformer.forwardShared(xA, passThroughParams());
             return new Transformed(IndexOps.gather(IndexOps.concat(1, a.output(), t.output()), merge),
                     ArithmeticOps.add(a.logDet(), t.logDet()));
         }
@@ -129,7 +129,7 @@ public class CouplingTransform extends Transform implements Part {
     protected Transformed applyInverse(Variable y, Variable context) {
         Variable yA = IndexOps.gather(y, identity);
         if (passThrough != null) {
-            Transformed a = transformer.inverse(yA, passThroughParams(yA));
+            Transformed a = transformer.inverseShared(yA, passThroughParams());
             Transformed t = transformer.inverse(IndexOps.gather(y, transformed), params(a.output(), context));
             return new Transformed(IndexOps.gather(IndexOps.concat(1, a.output(), t.output()), merge),
                     ArithmeticOps.add(a.logDet(), t.logDet()));
@@ -143,11 +143,12 @@ public class CouplingTransform extends Transform implements Part {
         return passThrough != null;
     }
 
-    /** The free parameters {@code phi} broadcast to {@code [N, |A|, P]}. */
-    private Variable passThroughParams(Variable a) {
-        int p = transformer.paramsPerFeature();
-        Variable rows = Variable.constant(a.value().zerosLike(a.size(0), identity.length * p));
-        return ShapeOps.reshape(ArithmeticOps.add(rows, passThrough.variable()), a.size(0), identity.length, p);
+    /**
+     * The free parameters {@code phi} as {@code [|A|, P]} (a view), for the transformer's shared-parameter
+     * methods, which apply them to every row (a spline computes its knots once per call).
+     */
+    private Variable passThroughParams() {
+        return ShapeOps.reshape(passThrough.variable(), identity.length, transformer.paramsPerFeature());
     }
 
     /** What the conditioner sees of set A. */
