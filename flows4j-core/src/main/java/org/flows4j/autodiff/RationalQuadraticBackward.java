@@ -47,7 +47,7 @@ final class RationalQuadraticBackward {
     static void backward(RationalQuadraticKernel kn, Tensor g, Tensor gIn, Tensor gW, Tensor gH, Tensor gD) {
         long work = (long) kn.rows * kn.dim * kn.bins * 8;
         Parallel.forRange(kn.rows, work, (from, to) -> {
-            double[] scratch = new double[GRADIENTS + GEO];
+            double[] scratch = new double[GRADIENTS];
             for (int i = from * kn.dim; i < to * kn.dim; i++) {
                 element(kn, i, g, gIn, gW, gH, gD, scratch);
             }
@@ -71,8 +71,13 @@ final class RationalQuadraticBackward {
         }
         int l = i * LOCAL;
         double[] r = scratch;
-        geometry(local[l + 1], local[l + 2], local[l + 3], local[l + 4], r, GRADIENTS);
-        localGradients(kn.inverse, local[l], r, GRADIENTS, gOut, gLd, r);
+        double w = local[l + 1];
+        double h = local[l + 2];
+        double d0 = local[l + 3];
+        double d1 = local[l + 4];
+        double rw = 1.0 / w;
+        double s = h * rw;
+        localGradients(kn.inverse, local[l], w, h, d0, d1, rw, s, d0 + d1 - 2.0 * s, 2.0 * w / h, gOut, gLd, r);
         if (gIn != null) {
             put(gIn.floatData(), gIn.doubleData(), i, r[0]);
         }
@@ -101,9 +106,10 @@ final class RationalQuadraticBackward {
     }
 
     /**
-     * Lays out one bin for {@link #localGradients} at {@code g[o, o + 8)}: width {@code w}, height {@code h},
-     * knot derivatives {@code d0, d1}, {@code 1 / w}, slope {@code s = h (1 / w)}, {@code d0 + d1 - 2 s} and
-     * {@code 2 w / h}.
+     * Lays out one bin at {@code g[o, o + 8)} in the order of {@link #localGradients}' arguments from
+     * {@code w} on: width {@code w}, height {@code h}, knot derivatives {@code d0, d1}, {@code 1 / w}, slope
+     * {@code s = h (1 / w)}, {@code d0 + d1 - 2 s} and {@code 2 w / h} (the kernel computes them per element
+     * the same way).
      */
     static void geometry(double w, double h, double d0, double d1, double[] g, int o) {
         double rw = 1.0 / w;
@@ -119,21 +125,16 @@ final class RationalQuadraticBackward {
     }
 
     /**
-     * The chain rule of one element at {@code xi} in the bin laid out at {@code g[o, o + 8)} by
-     * {@link #geometry} (see the class comment), for upstream gradients {@code gOut} (output) and
+     * The chain rule of one element at {@code xi} in the bin of width {@code w}, height {@code h} and knot
+     * derivatives {@code d0, d1}, with {@code rw = 1 / w}, {@code s = h rw}, {@code sum = d0 + d1 - 2 s} and
+     * {@code twoWOverH = 2 w / h} (see {@link #geometry}), for upstream gradients {@code gOut} (output) and
      * {@code gLd} (log-det): stores in {@code r[0, 7)} the gradients of the input ({@code r[0]}), of the
      * bin's corner {@code x_k} ({@code r[1]}), width {@code w} ({@code r[2]}), corner {@code y_k}
      * ({@code r[3]}), height {@code h} ({@code r[4]}, both with the slope {@code s = h / w}'s share included)
      * and of the knot derivatives {@code d0} ({@code r[5]}) and {@code d1} ({@code r[6]}).
      */
-    static void localGradients(boolean inverse, double xi, double[] g, int o, double gOut, double gLd, double[] r) {
-        double w = g[o];
-        double h = g[o + 1];
-        double d0 = g[o + 2];
-        double d1 = g[o + 3];
-        double rw = g[o + 4];
-        double s = g[o + 5];
-        double sum = g[o + 6];
+    static void localGradients(boolean inverse, double xi, double w, double h, double d0, double d1, double rw,
+            double s, double sum, double twoWOverH, double gOut, double gLd, double[] r) {
         double omx = 1.0 - xi;
         double t = xi * omx;
         double den = s + sum * t;
@@ -151,7 +152,7 @@ final class RationalQuadraticBackward {
         double fD0 = h * t * (den - a) * rDen2;
         double fD1 = -h * a * t * rDen2;
         double lXi = 2.0 * (d1 * xi + s * (1.0 - 2.0 * xi) - d0 * omx) * rNumer - 2.0 * sum * (1.0 - 2.0 * xi) * rDen;
-        double lS = g[o + 7] + 2.0 * t * rNumer - 2.0 * oneMinus2t * rDen;
+        double lS = twoWOverH + 2.0 * t * rNumer - 2.0 * oneMinus2t * rDen;
         double lD0 = omx * omx * rNumer - twoTOverDen;
         double lD1 = xi * xi * rNumer - twoTOverDen;
 

@@ -119,8 +119,6 @@ final class RationalQuadraticKernel {
         final double[] ratio = new double[BLOCK];
         /** {@link #evaluateBin}'s {@code xi} and {@code dy/dx}. */
         final double[] one = new double[2];
-        /** One element's bin, as {@link #binGeometry} lays it out. */
-        final double[] corner = new double[BIN];
         /** Row sums of the log-derivatives of the chunk's rows when {@link #rowLogDet}. */
         final double[] rowSum;
         final int firstRow;
@@ -351,8 +349,9 @@ final class RationalQuadraticKernel {
             double d1 = has1 ? derivative(minD, z1, ws.lp[2 * b + 1]) : 1.0;
             double w = ws.geo[4 * b + 1];
             double h = ws.geo[4 * b + 3];
-            binGeometry(ws.geo[4 * b], w, ws.geo[4 * b + 2], h, d0, d1, ws.corner, 0);
-            put(pf, pd, i, evaluateBin(inverse, in, ws.corner, 0, ws.one));
+            double s = h / w;
+            put(pf, pd, i, evaluateBin(inverse, in, ws.geo[4 * b], w, ws.geo[4 * b + 2], h, d0, d1, s,
+                    d0 + d1 - 2.0 * s, ws.one));
             double xi = ws.one[0];
             ws.ratio[b] = ws.one[1];
             if (bin != null) {
@@ -398,9 +397,9 @@ final class RationalQuadraticKernel {
     static final int BIN = 8;
 
     /**
-     * Lays out one bin for {@link #evaluateBin} at {@code g[o, o + 8)}: corner {@code x_k}, width {@code w},
-     * corner {@code y_k}, height {@code h}, knot derivatives {@code d0, d1}, slope {@code s = h / w} and
-     * {@code d0 + d1 - 2 s}.
+     * Lays out one bin at {@code g[o, o + 8)} in the order of {@link #evaluateBin}'s arguments: corner
+     * {@code x_k}, width {@code w}, corner {@code y_k}, height {@code h}, knot derivatives {@code d0, d1}, slope
+     * {@code s = h / w} and {@code d0 + d1 - 2 s} (the kernel computes the last two per element the same way).
      */
     static void binGeometry(double xk, double w, double yk, double h, double d0, double d1, double[] g, int o) {
         double s = h / w;
@@ -415,22 +414,16 @@ final class RationalQuadraticKernel {
     }
 
     /**
-     * The spline on the bin laid out at {@code g[o, o + 8)} by {@link #binGeometry} (corner {@code (x_k, y_k)},
-     * width {@code w}, height {@code h}, knot derivatives {@code d0, d1}), at input {@code in} (an {@code x},
+     * The spline on the bin with corner {@code (x_k, y_k)}, width {@code w}, height {@code h}, knot
+     * derivatives {@code d0, d1}, slope {@code s = h / w} and {@code sum = d0 + d1 - 2 s} (as
+     * {@link #binGeometry} computes them), at input {@code in} (an {@code x},
      * or a {@code y} when {@code inverse}): {@code xi = (x - x_k) / w} forward, the root of
      * {@code a xi^2 + b xi + c = 0} inverse (see {@link SplineOps}), clamped to {@code [0, 1]}. Returns the
      * output ({@code y = y_k + h A / den}, or {@code x = x_k + w xi}) and stores {@code xi} in {@code res[0]}
      * and {@code dy/dx = s^2 N / den^2} in {@code res[1]}.
      */
-    static double evaluateBin(boolean inverse, double in, double[] g, int o, double[] res) {
-        double xk = g[o];
-        double w = g[o + 1];
-        double yk = g[o + 2];
-        double h = g[o + 3];
-        double d0 = g[o + 4];
-        double d1 = g[o + 5];
-        double s = g[o + 6];
-        double sum = g[o + 7];
+    static double evaluateBin(boolean inverse, double in, double xk, double w, double yk, double h, double d0,
+            double d1, double s, double sum, double[] res) {
         double xi;
         if (inverse) {
             double delta = in - yk;

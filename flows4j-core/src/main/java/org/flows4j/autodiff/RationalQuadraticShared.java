@@ -192,8 +192,9 @@ final class RationalQuadraticShared {
                             for (int j = 1; j < bins; j++) {
                                 k += in >= search[o + j] ? 1 : 0;
                             }
-                            out = RationalQuadraticKernel.evaluateBin(inverse, in, fwd,
-                                    (f * bins + k) * RationalQuadraticKernel.BIN, one);
+                            int c = (f * bins + k) * RationalQuadraticKernel.BIN;
+                            out = RationalQuadraticKernel.evaluateBin(inverse, in, fwd[c], fwd[c + 1], fwd[c + 2],
+                                    fwd[c + 3], fwd[c + 4], fwd[c + 5], fwd[c + 6], fwd[c + 7], one);
                             ratio[i + f - first] = one[1];
                             if (save) {
                                 xi[i + f] = one[0];
@@ -256,8 +257,9 @@ final class RationalQuadraticShared {
                             }
                             continue;
                         }
-                        RationalQuadraticBackward.localGradients(inverse, xi[i], bwd,
-                                (f * bins + k) * RationalQuadraticBackward.GEO, gOut, gLd, r);
+                        int c = (f * bins + k) * RationalQuadraticBackward.GEO;
+                        RationalQuadraticBackward.localGradients(inverse, xi[i], bwd[c], bwd[c + 1], bwd[c + 2],
+                                bwd[c + 3], bwd[c + 4], bwd[c + 5], bwd[c + 6], bwd[c + 7], gOut, gLd, r);
                         if (gIn != null) {
                             put(inF, inD, i, r[0]);
                         }

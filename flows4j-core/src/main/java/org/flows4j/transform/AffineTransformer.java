@@ -111,13 +111,13 @@ public final class AffineTransformer implements ElementwiseTransformer, Part {
     @Override
     public Transformed forward(Variable x, Variable params) {
         TransformerParams.check("AffineTransformer.forward", x, params, 2);
-        return AffineTransformerOp.apply(x, params, bound, soft, false, false);
+        return AffineTransformerOp.apply(x, params, bound, soft, false);
     }
 
     @Override
     public Transformed inverse(Variable y, Variable params) {
         TransformerParams.check("AffineTransformer.inverse", y, params, 2);
-        return AffineTransformerOp.apply(y, params, bound, soft, true, false);
+        return AffineTransformerOp.apply(y, params, bound, soft, true);
     }
 
     /**
@@ -129,14 +129,14 @@ public final class AffineTransformer implements ElementwiseTransformer, Part {
     @Override
     public Transformed forwardShared(Variable x, Variable params) {
         TransformerParams.checkShared("AffineTransformer.forwardShared", x, params, 2);
-        return AffineTransformerOp.apply(x, params, bound, soft, false, true);
+        return AffineTransformerOp.applyShared(x, params, bound, soft, false);
     }
 
     /** The inverse of {@link #forwardShared}: {@code x = (y - t_k) / s_k} in every row, likewise computed once per feature. */
     @Override
     public Transformed inverseShared(Variable y, Variable params) {
         TransformerParams.checkShared("AffineTransformer.inverseShared", y, params, 2);
-        return AffineTransformerOp.apply(y, params, bound, soft, true, true);
+        return AffineTransformerOp.applyShared(y, params, bound, soft, true);
     }
 
     /** Type {@code affine-transformer}: {@code bound} of the log-scale and {@code soft} (soft clamp, else tanh). */

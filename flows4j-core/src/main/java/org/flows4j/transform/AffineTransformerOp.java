@@ -18,108 +18,154 @@ import org.flows4j.tensor.Tensor;
  * {@code 1 - tanh^2}, so each backward rule needs no recomputation. The composition of generic ops it
  * replaces made nine {@code [N, K]} intermediates per call; results agree with it to rounding (tested).
  * In the soft-clamp form {@code l = u / q}, {@code q = 1 + |u| / B}, and {@code 1 - tanh^2} above becomes
- * {@code dl/du = 1 / q^2}.
+ * {@code dl/du = 1 / q^2}. {@link #applyShared} is the same map with one parameter pair per feature for
+ * all rows.
  */
 final class AffineTransformerOp {
     private AffineTransformerOp() {
     }
 
-    /**
-     * {@code y = x e^l + t} (or {@code x = (y - t) e^-l} when {@code inverse}) and its per-row log-det, with
-     * {@code params [N, K, 2]}, or with {@code shared} {@code params [K, 2]} applied to every row: then
-     * {@code l_k}, {@code e^{+-l_k}} and {@code dl/du} are computed once per feature (the same values the
-     * per-row form computes from a broadcast copy, so outputs and log-dets are the same bits) and the
-     * parameter gradient is summed over rows, {@code dL/dt_k = sum_n dL/dt_{n,k}} and likewise for {@code u_k}.
-     */
-    static Transformed apply(Variable in, Variable params, double bound, boolean soft, boolean inverse,
-            boolean shared) {
+    /** {@code y = x e^l + t} (or {@code x = (y - t) e^-l} when {@code inverse}) and its per-row log-det. */
+    static Transformed apply(Variable in, Variable params, double bound, boolean soft, boolean inverse) {
         Tensor xv = in.value();
         Tensor pv = params.value();
         int rows = xv.size(0);
         int k = xv.size(1);
         int len = rows * k;
-        int vectors = shared ? k : len;
         double sign = inverse ? -1.0 : 1.0;
-        double[] scale = new double[vectors];
-        double[] slope = new double[vectors];
-        double[] logScale = new double[vectors];
-        for (int q = 0; q < vectors; q++) {
-            double u = pv.get(2 * q + 1);
-            if (soft) {
-                double d = 1.0 + Math.abs(u) / bound;
-                logScale[q] = u / d;
-                slope[q] = 1.0 / (d * d);
-            } else {
-                double th = 1.0 - 2.0 / (Math.exp(2.0 * u / bound) + 1.0);
-                logScale[q] = bound * th;
-                slope[q] = 1.0 - th * th;
-            }
-            scale[q] = Math.exp(sign * logScale[q]);
-        }
-        int stride = shared ? 0 : k;
+        double[] scale = new double[len];
+        double[] slope = new double[len];
+        double[] logDet = new double[rows];
         Tensor out = xv.zerosLike();
-        Tensor ld = xv.zerosLike(rows);
         for (int r = 0; r < rows; r++) {
             double sum = 0;
-            for (int f = 0; f < k; f++) {
-                int j = r * k + f;
-                int q = r * stride + f;
-                double t = pv.get(2 * q);
-                double s = scale[q];
-                sum += logScale[q];
+            for (int j = r * k; j < r * k + k; j++) {
+                double t = pv.get(2 * j);
+                double l = logScale(pv.get(2 * j + 1), bound, soft, slope, j);
+                double s = Math.exp(sign * l);
+                scale[j] = s;
+                sum += l;
                 double x = xv.get(j);
                 out.set(j, inverse ? (x - t) * s : x * s + t);
             }
-            ld.set(r, sign * sum);
+            logDet[r] = sign * sum;
+        }
+        Tensor ld = xv.zerosLike(rows);
+        for (int r = 0; r < rows; r++) {
+            ld.set(r, logDet[r]);
         }
         Variable y = Variable.fromOp(inverse ? "affineTransformerInverse" : "affineTransformer", out, g -> {
             Tensor gIn = in.requiresGrad() ? xv.zerosLike() : null;
             Tensor gParams = params.requiresGrad() ? pv.zerosLike() : null;
-            double[] acc = gParams != null && shared ? new double[2 * k] : null;
             for (int j = 0; j < len; j++) {
-                int q = j / k * stride + j % k;
                 double gj = g.get(j);
                 if (gIn != null) {
-                    gIn.set(j, gj * scale[q]);
+                    gIn.set(j, gj * scale[j]);
                 }
                 if (gParams != null) {
-                    put(gParams, acc, 2 * q, inverse ? -gj * scale[q] : gj);
-                    double x = inverse ? xv.get(j) - pv.get(2 * q) : xv.get(j);
-                    double du = (inverse ? -gj : gj) * x * scale[q];
-                    put(gParams, acc, 2 * q + 1, du * slope[q]);
+                    gParams.set(2 * j, inverse ? -gj * scale[j] : gj);
+                    double x = inverse ? xv.get(j) - pv.get(2 * j) : xv.get(j);
+                    double du = (inverse ? -gj : gj) * x * scale[j];
+                    gParams.set(2 * j + 1, du * slope[j]);
                 }
             }
-            flush(gParams, acc);
             return new Tensor[] {gIn, gParams};
         }, in, params);
         Variable logDetVar = Variable.fromOp("affineTransformerLogDet", ld, g -> {
             Tensor gParams = pv.zerosLike();
-            double[] acc = shared ? new double[2 * k] : null;
             for (int j = 0; j < len; j++) {
-                int q = j / k * stride + j % k;
-                put(gParams, acc, 2 * q + 1, sign * g.get(j / k) * slope[q]);
+                gParams.set(2 * j + 1, sign * g.get(j / k) * slope[j]);
             }
-            flush(gParams, acc);
             return new Tensor[] {gParams};
         }, params);
         return new Transformed(y, logDetVar);
     }
 
-    /** Sets {@code grad[i] = v}, or with shared parameters ({@code acc} not null) adds {@code v} to {@code acc[i]}. */
-    private static void put(Tensor grad, double[] acc, int i, double v) {
-        if (acc != null) {
-            acc[i] += v;
-        } else {
-            grad.set(i, v);
+    /**
+     * {@link #apply} with {@code params [K, 2]} applied to every row: {@code l_k}, {@code e^{+-l_k}} and
+     * {@code dl/du} are computed once per feature (the same values the per-row form computes from a broadcast
+     * copy, so outputs and log-dets are the same bits), and the parameter gradient is summed over rows,
+     * {@code dL/dt_k = sum_n dL/dt_{n,k}}, {@code dL/du_k = sum_n dL/du_{n,k}}, in double.
+     */
+    static Transformed applyShared(Variable in, Variable params, double bound, boolean soft, boolean inverse) {
+        Tensor xv = in.value();
+        Tensor pv = params.value();
+        int rows = xv.size(0);
+        int k = xv.size(1);
+        double sign = inverse ? -1.0 : 1.0;
+        double[] scale = new double[k];
+        double[] slope = new double[k];
+        double[] shift = new double[k];
+        double sum = 0;
+        for (int f = 0; f < k; f++) {
+            shift[f] = pv.get(2 * f);
+            double l = logScale(pv.get(2 * f + 1), bound, soft, slope, f);
+            scale[f] = Math.exp(sign * l);
+            sum += l;
         }
+        Tensor out = xv.zerosLike();
+        Tensor ld = xv.zerosLike(rows);
+        for (int r = 0; r < rows; r++) {
+            for (int f = 0; f < k; f++) {
+                int j = r * k + f;
+                double x = xv.get(j);
+                out.set(j, inverse ? (x - shift[f]) * scale[f] : x * scale[f] + shift[f]);
+            }
+            ld.set(r, sign * sum);
+        }
+        Variable y = Variable.fromOp(inverse ? "affineTransformerSharedInverse" : "affineTransformerShared", out, g -> {
+            Tensor gIn = in.requiresGrad() ? xv.zerosLike() : null;
+            double[] acc = new double[2 * k];
+            for (int r = 0; r < rows; r++) {
+                for (int f = 0; f < k; f++) {
+                    int j = r * k + f;
+                    double gj = g.get(j);
+                    if (gIn != null) {
+                        gIn.set(j, gj * scale[f]);
+                    }
+                    acc[2 * f] += inverse ? -gj * scale[f] : gj;
+                    double x = inverse ? xv.get(j) - shift[f] : xv.get(j);
+                    acc[2 * f + 1] += (inverse ? -gj : gj) * x * scale[f] * slope[f];
+                }
+            }
+            return new Tensor[] {gIn, params.requiresGrad() ? written(pv, acc) : null};
+        }, in, params);
+        Variable logDetVar = Variable.fromOp("affineTransformerSharedLogDet", ld, g -> {
+            double total = 0;
+            for (int r = 0; r < rows; r++) {
+                total += g.get(r);
+            }
+            double[] acc = new double[2 * k];
+            for (int f = 0; f < k; f++) {
+                acc[2 * f + 1] = sign * total * slope[f];
+            }
+            return new Tensor[] {written(pv, acc)};
+        }, params);
+        return new Transformed(y, logDetVar);
     }
 
-    /** Writes the row sums {@code acc} (if any) to {@code grad}. */
-    private static void flush(Tensor grad, double[] acc) {
-        if (grad != null && acc != null) {
-            for (int i = 0; i < acc.length; i++) {
-                grad.set(i, acc[i]);
-            }
+    /**
+     * The log-scale {@code l} of raw scale {@code u}: {@code B tanh(u / B)} with {@code tanh(z) = 1 - 2 / (e^{2z} + 1)},
+     * or {@code u / q} with {@code q = 1 + |u| / B} when {@code soft}; stores {@code dl/du} ({@code 1 - tanh^2},
+     * or {@code 1 / q^2}) in {@code slope[at]}.
+     */
+    private static double logScale(double u, double bound, boolean soft, double[] slope, int at) {
+        if (soft) {
+            double q = 1.0 + Math.abs(u) / bound;
+            slope[at] = 1.0 / (q * q);
+            return u / q;
         }
+        double th = 1.0 - 2.0 / (Math.exp(2.0 * u / bound) + 1.0);
+        slope[at] = 1.0 - th * th;
+        return bound * th;
+    }
+
+    /** A tensor shaped and typed like {@code like} holding {@code values}. */
+    private static Tensor written(Tensor like, double[] values) {
+        Tensor t = like.zerosLike();
+        for (int i = 0; i < values.length; i++) {
+            t.set(i, values[i]);
+        }
+        return t;
     }
 }
