@@ -187,15 +187,15 @@ class FitterTest {
 
     @Test
     void earlyStoppingRestoresTheBestEpochsWeights() {
-        double[][] x = Toys.generate("moons", 150, 4);
-        TrainConfig config = TrainConfig.defaults().withEpochs(60).withBatchSize(32).withSchedule(new Constant(0.02))
+        double[][] x = Toys.generate("moons", 80, 4);
+        TrainConfig config = TrainConfig.defaults().withEpochs(100).withBatchSize(32).withSchedule(new Constant(0.02))
                 .withPatience(0).withSeed(1);
         Fitter f = Fitter.builder().config(config).validationFraction(0.3).testFraction(0).build();
-        FitResult r = f.fit(FlowSpec.defaults("nsf", 2).withHidden(64, 64), FitData.of(x));
+        FitResult r = f.fit(FlowSpec.defaults("nsf", 2).withHidden(128, 128), FitData.of(x));
 
         List<EpochStats> history = r.training().history();
         int best = r.training().bestEpoch();
-        assertEquals(60, history.size());
+        assertEquals(100, history.size());
         assertTrue(best < history.size(), "the validation NLL rose after epoch " + best + ": the test needs overfitting");
         Tensor validation = Tensor.of(r.preprocessing().data().forward(Split.of(x, 0.7, 0.3, 1).validation()))
                 .to(DType.FLOAT32);
