@@ -178,7 +178,7 @@ public final class LinalgOps {
      * {@code g * act'(y)} element by element, with the derivative taken from the output {@code y};
      * float32 ReLU takes a select ({@code y > 0 ? g : 0}) instead of a multiply through the enum.
      */
-    private static Tensor activationGradient(Tensor g, Tensor y, Activation act) {
+    static Tensor activationGradient(Tensor g, Tensor y, Activation act) {
         Tensor gz = Tensor.scratch(g.dtype(), g.shape());
         int len = g.numel();
         if (g.dtype() == DType.FLOAT32 && y.dtype() == DType.FLOAT32) {
