@@ -12,6 +12,7 @@ import java.util.Optional;
 import org.flows4j.data.CsvReader;
 import org.flows4j.data.IdxData;
 import org.flows4j.data.IdxReader;
+import org.flows4j.tensor.ImageShape;
 import org.flows4j.data.Table;
 import org.flows4j.data.Toys;
 
@@ -44,7 +45,7 @@ final class DataLoader {
             }
             IdxData idx = IdxReader.read(file);
             int levels = idx.type() == IdxReader.ElementType.UBYTE ? 256 : 0;
-            return new Dataset(spec, idx.rows(), null, names("p", idx.rowLength()), List.of(), levels);
+            return new Dataset(spec, idx.rows(), null, names("p", idx.rowLength()), List.of(), levels, imageShape(idx));
         }
         Table data = select(file, columns, contextColumns);
         double[][] ctx = null;
@@ -83,6 +84,15 @@ final class DataLoader {
             return new CsvReader().columnIndices(selection.stream().mapToInt(Integer::parseInt).toArray()).read(file);
         }
         return new CsvReader().columns(selection.toArray(new String[0])).read(file);
+    }
+
+    /** The image shape of IDX rows: {@code 1 x H x W} for {@code [N, H, W]}, {@code C x H x W} for {@code [N, C, H, W]}. */
+    private static ImageShape imageShape(IdxData idx) {
+        int[] s = idx.shape();
+        if (s.length == 3) {
+            return new ImageShape(1, s[1], s[2]);
+        }
+        return s.length == 4 ? new ImageShape(s[1], s[2], s[3]) : null;
     }
 
     /** Whether {@code file} is read as IDX (by its name: {@code .idx}, {@code .idx.gz}, {@code -ubyte}, {@code idx3}). */

@@ -21,7 +21,7 @@ final class ModelOptions {
         Dataset d = DataLoader.forModel(data, model, toyRows, seed);
         if (d.levels() > 0) {
             double[][] x = new Dequantizer(d.levels()).dequantize(d.x(), new Rng(seed));
-            return new Dataset(d.source(), x, d.context(), d.columns(), d.contextColumns(), d.levels());
+            return new Dataset(d.source(), x, d.context(), d.columns(), d.contextColumns(), d.levels(), d.image());
         }
         return d;
     }

@@ -13,6 +13,7 @@ import org.flows4j.data.Toys;
 import org.flows4j.flows.EpochStats;
 import org.flows4j.flows.FlowModel;
 import org.flows4j.flows.FlowSpec;
+import org.flows4j.flows.Presets;
 import org.flows4j.io.CheckpointFile;
 import org.flows4j.io.ModelFile;
 import org.flows4j.tensor.DType;
@@ -47,8 +48,20 @@ final class TrainCommand implements Callable<Integer> {
             + "8gaussians, checkerboard, 2spirals, pinwheel, rings, swissroll).")
     String data;
 
-    @Option(names = "--flow", defaultValue = "nsf", description = "nice, realnvp, maf, iaf, nsf or nsf-ar (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--flow", defaultValue = "nsf", description = "nice, realnvp, maf, iaf, nsf, nsf-ar, or for "
+            + "images (IDX files) glow or realnvp-image (default: ${DEFAULT-VALUE}).")
     String flow;
+
+    @Option(names = "--levels", defaultValue = "2", description = "Image flows: levels of the multi-scale "
+            + "architecture (default: ${DEFAULT-VALUE}).")
+    int levels;
+
+    @Option(names = "--steps", description = "Image flows: steps per level (the same as --layers).")
+    Integer steps;
+
+    @Option(names = "--channels", description = "Image flows: hidden channels of the convolutional conditioners "
+            + "(default: the first --hidden width).")
+    Integer channels;
 
     @Option(names = "--layers", defaultValue = "" + FlowSpec.DEFAULT_LAYERS, description = "Coupling or autoregressive steps (default: ${DEFAULT-VALUE}).")
     int layers;
@@ -148,6 +161,31 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue the run saved in this checkpoint (same data and options).")
     Path resume;
 
+    /** The spec of the options for data {@code d}; an image kind needs image rows. */
+    private FlowSpec spec(Dataset d, DType type) {
+        boolean image = imageKind();
+        if (image && d.image() == null) {
+            throw new IllegalArgumentException("--flow " + flow + " models images: expected an IDX file of images as "
+                    + "--data, got " + data);
+        }
+        if (steps != null) {
+            Options.requirePositive("--steps", steps);
+        }
+        if (channels != null) {
+            Options.requirePositive("--channels", channels);
+        }
+        int[] widths = channels != null ? new int[] {channels} : hidden;
+        return new FlowSpec(flow, d.features(), d.contextColumns().size(), steps != null ? steps : layers, widths,
+                Activation.RELU, bins, tailBound, lu, type, seed, dropout, conditioner,
+                inputBound != null ? inputBound : FlowSpec.defaultInputBound(flow), bothHalves, affineScale, d.image(),
+                image ? levels : 1);
+    }
+
+    private boolean imageKind() {
+        String kind = flow.toLowerCase(Locale.ROOT);
+        return Presets.exists(kind) && Presets.get(kind).isImage();
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter w = spec.commandLine().getOut();
@@ -184,9 +222,8 @@ final class TrainCommand implements Callable<Integer> {
                 System.console() != null && w == spec.commandLine().getOut())) {
             TrainState start = resume == null ? null : CheckpointFile.load(resume);
             Dataset d = DataLoader.load(data, columns, contextColumns, rows, seed);
-            FlowSpec fs = new FlowSpec(flow, d.features(), d.contextColumns().size(), layers, hidden, Activation.RELU,
-                    bins, tailBound, lu, type, seed, dropout, conditioner,
-                    inputBound != null ? inputBound : FlowSpec.defaultInputBound(flow), bothHalves, affineScale);
+            FlowSpec fs = spec(d, type);
+            fitting.standardize(!imageKind());
             Fitter fitter = fitting.listener(checkpoint == null ? progress : withCheckpoints(progress)).resume(start).build();
             doing = "building the model";
             PreparedFit p = fitter.prepare(fs, new FitData(d.x(), d.context(), d.columns(), d.contextColumns(), data,

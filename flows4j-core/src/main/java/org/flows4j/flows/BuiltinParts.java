@@ -18,6 +18,11 @@ import org.flows4j.nn.PartProvider;
 import org.flows4j.nn.Parts;
 import org.flows4j.nn.ResidualNet;
 import org.flows4j.tensor.DType;
+import org.flows4j.transform.Partial;
+import org.flows4j.transform.InvertibleConv1x1;
+import org.flows4j.transform.Squeeze;
+import org.flows4j.tensor.ImageShape;
+import org.flows4j.nn.ConvNet;
 import org.flows4j.tensor.Rng;
 import org.flows4j.transform.ActNorm;
 import org.flows4j.transform.AdditiveTransformer;
@@ -67,6 +72,7 @@ public final class BuiltinParts implements PartProvider {
         registerTransformers();
         registerLinear();
         registerElementwise();
+        registerImage();
         registerLayers();
         registerDistributions();
     }
@@ -126,6 +132,9 @@ public final class BuiltinParts implements PartProvider {
         Parts.register("resnet", ResidualNet.class, c -> new ResidualNet(c.integer("in"), c.integer("context_features"),
                 c.integer("out"), c.integer("hidden"), c.integer("blocks"), c.activation("activation"), false,
                 dropout(c), c.dtype("dtype"), scratch()), d -> Examples.coupling(d, new AdditiveTransformer(), true));
+        Parts.register("conv-net", ConvNet.class, c -> new ConvNet(new ImageShape(c.integer("channels"),
+                c.integer("height"), c.integer("width")), c.bools("transformed"), c.integer("params_per_feature"),
+                c.integer("hidden"), c.dtype("dtype"), scratch()), Examples::convCoupling);
         Parts.register("made", MADE.class, c -> new MADE(c.integer("features"), c.integer("context_features"),
                 c.integers("hidden"), c.integer("outputs_per_feature"), c.activation("activation"),
                 c.integers("input_degrees"), false, dropout(c), c.dtype("dtype"), scratch()),
@@ -155,6 +164,18 @@ public final class BuiltinParts implements PartProvider {
                 d -> Examples.perturbed(Affine.learnable(d, DType.FLOAT64)));
     }
 
+    private static void registerImage() {
+        Parts.register("squeeze", Squeeze.class, c -> new Squeeze(image(c)), Examples::squeeze);
+        Parts.register("invertible-conv1x1", InvertibleConv1x1.class, c -> new InvertibleConv1x1(image(c),
+                c.dtype("dtype"), scratch()), Examples::invertibleConv);
+        Parts.register("partial", Partial.class, c -> new Partial(c.integer("features"), c.integer("from"),
+                Parts.build(c.part("inner"), Transform.class)), Examples::partial);
+    }
+
+    private static ImageShape image(PartConfig c) {
+        return new ImageShape(c.integer("channels"), c.integer("height"), c.integer("width"));
+    }
+
     private static void registerElementwise() {
         Parts.register("exp", Exp.class, c -> new Exp(c.integer("features")), Exp::new);
         Parts.register("sigmoid", Sigmoid.class, c -> new Sigmoid(c.integer("features")), Sigmoid::new);
@@ -171,7 +192,8 @@ public final class BuiltinParts implements PartProvider {
                 Examples::planar);
         Parts.register("radial", Radial.class, c -> new Radial(c.integer("features"), c.dtype("dtype"), scratch()),
                 Examples::radial);
-        Parts.register("actnorm", ActNorm.class, c -> new ActNorm(c.integer("features"), c.dtype("dtype")),
+        Parts.register("actnorm", ActNorm.class, c -> new ActNorm(c.integer("features"),
+                c.has("channels") ? c.integer("channels") : c.integer("features"), c.dtype("dtype")),
                 Examples::actNorm);
         Parts.register("batch-norm", BatchNorm.class, c -> new BatchNorm(c.integer("features"), c.number("momentum"),
                 c.number("eps"), c.dtype("dtype")), Examples::batchNorm);

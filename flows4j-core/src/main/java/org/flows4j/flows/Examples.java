@@ -12,6 +12,11 @@ import org.flows4j.nn.MADE;
 import org.flows4j.nn.Module;
 import org.flows4j.nn.Parameter;
 import org.flows4j.tensor.DType;
+import org.flows4j.transform.Partial;
+import org.flows4j.transform.InvertibleConv1x1;
+import org.flows4j.transform.Squeeze;
+import org.flows4j.tensor.ImageShape;
+import org.flows4j.nn.ConvNet;
 import org.flows4j.tensor.Rng;
 import org.flows4j.tensor.Tensor;
 import org.flows4j.transform.ActNorm;
@@ -113,6 +118,44 @@ final class Examples {
     static AffineCoupling affineCoupling(int d) {
         return perturbed(new AffineCoupling(CouplingMask.alternating(d, false), CONTEXT, AffineTransformer.softClamp(),
                 ConditionerFactory.mlp(HIDDEN, Activation.RELU, F64, new Rng(14))));
+    }
+
+    /** Image shape of the image examples: 2 channels of 2 x 4 pixels (16 features, whatever {@code D}). */
+    static final ImageShape IMAGE = new ImageShape(2, 2, 4);
+
+    /**
+     * A squeeze of a {@link #IMAGE} row, as a flow of its own 16 features, followed by a perturbed random mixing so
+     * that a wrong order shows in the density.
+     */
+    static Flow squeeze(int d) {
+        return flow(new Composite(new Squeeze(IMAGE), mixing(IMAGE.features())));
+    }
+
+    /** An invertible 1x1 convolution on {@link #IMAGE} rows (a flow of their 16 features), perturbed. */
+    static Flow invertibleConv(int d) {
+        return flow(perturbed(new InvertibleConv1x1(IMAGE, F64, new Rng(17))));
+    }
+
+    /** A random mixing of 3 features inside {@code d + 2} (features 1, 2, 3), as a flow of its own {@code d + 2} features. */
+    static Flow partial(int d) {
+        return flow(new Partial(d + 2, 1, mixing(3)));
+    }
+
+    /**
+     * A checkerboard affine coupling on {@link #IMAGE} rows (a flow of their 16 features) with a {@link ConvNet}
+     * conditioner of 4 hidden channels, perturbed (so the zero-initialized last layer is not zero), then a
+     * per-channel ActNorm initialized from a batch.
+     */
+    static Flow convCoupling(int d) {
+        CouplingMask mask = CouplingMask.checkerboard(IMAGE, true);
+        Rng rng = new Rng(18);
+        AffineCoupling c = perturbed(new AffineCoupling(mask, 0, AffineTransformer.softClamp(),
+                (in, context, out) -> new ConvNet(IMAGE, mask.toArray(), 2, 4, F64, rng)));
+        ActNorm a = new ActNorm(IMAGE, F64);
+        a.train(true);
+        a.forward(Variable.constant(batch(IMAGE.features(), new Rng(19))));
+        a.train(false);
+        return flow(new Composite(c, perturbed(a)));
     }
 
     /** A planar layer (seed 3). */

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import org.flows4j.autodiff.Activation;
 import org.flows4j.tensor.DType;
+import org.flows4j.tensor.ImageShape;
 
 /**
  * The full architecture of a ready-made flow: enough to rebuild it exactly (the same layers, masks,
@@ -15,7 +16,9 @@ import org.flows4j.tensor.DType;
  * {@code LULinear} (as in the NSF paper). The base distribution is a standard normal.
  *
  * @param kind            one of {@link #KINDS}: {@code nice}, {@code realnvp}, {@code maf}, {@code iaf},
- *                        {@code nsf} (spline coupling), {@code nsf-ar} (autoregressive spline)
+ *                        {@code nsf} (spline coupling), {@code nsf-ar} (autoregressive spline), or an image kind
+ *                        of {@link #IMAGE_KINDS}, {@code glow} and {@code realnvp-image} ({@code layers} is then the
+ *                        steps per level and {@code hidden[0]} the conditioners' channels)
  * @param features        data dimensions {@code D} (at least 2 for coupling kinds)
  * @param contextFeatures context dimensions (0 for an unconditional flow)
  * @param layers          number of coupling or autoregressive steps
@@ -42,13 +45,33 @@ import org.flows4j.tensor.DType;
  * @param affineScale     log-scale of the affine kinds (realnvp, maf, iaf), one of {@link #AFFINE_SCALES}:
  *                        {@code soft}, {@code u / (1 + |u| / ln 1000)} (the default), or {@code tanh},
  *                        {@code 3 tanh(u / 3)} (files written before this field existed)
+ * @param image           the rows' image shape {@code C x H x W} ({@code C H W = features}), or null for tabular
+ *                        data; required by the image presets ({@link Preset#isImage()}), and used by
+ *                        {@code flows4j sample} to draw sample grids
+ * @param levels          image presets: the number of levels {@code L} of the multi-scale architecture (each
+ *                        squeezes the image, and all but the last factor out half of the channels); the image's
+ *                        height and width must be divisible by {@code 2^L}. 1 for other kinds
  */
 public record FlowSpec(String kind, int features, int contextFeatures, int layers, int[] hidden,
                        Activation activation, int bins, double tailBound, boolean luMixing, DType dtype, long seed,
-                       double dropout, String conditioner, double inputBound, boolean bothHalves, String affineScale) {
+                       double dropout, String conditioner, double inputBound, boolean bothHalves, String affineScale,
+                       ImageShape image, int levels) {
 
     /** The built-in flow kinds; {@link Presets#names()} adds any registered preset. */
     public static final List<String> KINDS = List.of("nice", "realnvp", "maf", "iaf", "nsf", "nsf-ar");
+
+    /** The built-in image kinds (multi-scale, convolutional); they need {@link #image()}. */
+    public static final List<String> IMAGE_KINDS = List.of("glow", "realnvp-image");
+
+    /**
+     * The defaults for {@code kind} on images of {@code image}: {@link #defaults(String, int)} with that shape,
+     * {@code levels} levels and, for the image kinds, {@code K = layers} steps per level.
+     */
+    public static FlowSpec defaults(String kind, ImageShape image, int levels) {
+        return new FlowSpec(kind, image.features(), 0, DEFAULT_LAYERS, new int[] {DEFAULT_WIDTH, DEFAULT_WIDTH},
+                Activation.RELU, DEFAULT_BINS, DEFAULT_TAIL_BOUND, false, DType.FLOAT32, 0, 0.0, "mlp",
+                defaultInputBound(kind), true, "soft", image, levels);
+    }
 
     /** Default {@link #inputBound} of the affine and additive kinds, in standardized units (docs/FIT_QUALITY.md). */
     public static final double DEFAULT_INPUT_BOUND = 3.0;
@@ -127,6 +150,7 @@ public record FlowSpec(String kind, int features, int contextFeatures, int layer
             throw new IllegalArgumentException("FlowSpec: unknown affineScale '" + affineScale + "'; expected one of "
                     + AFFINE_SCALES);
         }
+        checkImage(kind, features, image, levels);
         if (!(inputBound >= 0) || Double.isInfinite(inputBound)) {
             throw new IllegalArgumentException("FlowSpec: inputBound must be finite and >= 0 (0 for none), got "
                     + inputBound);
@@ -140,7 +164,29 @@ public record FlowSpec(String kind, int features, int contextFeatures, int layer
     public FlowSpec(String kind, int features, int contextFeatures, int layers, int[] hidden, Activation activation,
             int bins, double tailBound, boolean luMixing, DType dtype, long seed) {
         this(kind, features, contextFeatures, layers, hidden, activation, bins, tailBound, luMixing, dtype, seed, 0.0, "mlp",
-                defaultInputBound(kind), true, "soft");
+                defaultInputBound(kind), true, "soft", null, 1);
+    }
+
+    private static void checkImage(String kind, int features, ImageShape image, int levels) {
+        if (levels < 1) {
+            throw new IllegalArgumentException("FlowSpec: levels must be >= 1, got " + levels);
+        }
+        if (image != null && image.features() != features) {
+            throw new IllegalArgumentException("FlowSpec: image " + image + " has " + image.features()
+                    + " values, expected " + features + " (the features)");
+        }
+        if (!Presets.get(kind).isImage()) {
+            return;
+        }
+        if (image == null) {
+            throw new IllegalArgumentException("FlowSpec: a " + kind + " flow needs an image shape CxHxW, got none");
+        }
+        int scale = 1 << Math.min(levels, 30);
+        if (levels > 30 || image.height() % scale != 0 || image.width() % scale != 0) {
+            throw new IllegalArgumentException("FlowSpec: " + levels + " levels halve the image " + levels
+                    + " times, so its height and width must be divisible by " + (levels > 30 ? "2^" + levels : scale)
+                    + ", got " + image);
+        }
     }
 
     private static void checkConditioner(String kind, String conditioner, int[] hidden) {
@@ -180,73 +226,79 @@ public record FlowSpec(String kind, int features, int contextFeatures, int layer
 
     /** A copy with a context of {@code c} features. */
     public FlowSpec withContext(int c) {
-        return new FlowSpec(kind, features, c, layers, hidden, activation, bins, tailBound, luMixing, dtype, seed, dropout, conditioner, inputBound, bothHalves, affineScale);
+        return new FlowSpec(kind, features, c, layers, hidden, activation, bins, tailBound, luMixing, dtype, seed, dropout, conditioner, inputBound, bothHalves, affineScale, image, levels);
     }
 
     /** A copy with {@code n} steps. */
     public FlowSpec withLayers(int n) {
         return new FlowSpec(kind, features, contextFeatures, n, hidden, activation, bins, tailBound, luMixing, dtype, seed,
-                dropout, conditioner, inputBound, bothHalves, affineScale);
+                dropout, conditioner, inputBound, bothHalves, affineScale, image, levels);
     }
 
     /** A copy with these hidden widths. */
     public FlowSpec withHidden(int... h) {
         return new FlowSpec(kind, features, contextFeatures, layers, h, activation, bins, tailBound, luMixing, dtype, seed,
-                dropout, conditioner, inputBound, bothHalves, affineScale);
+                dropout, conditioner, inputBound, bothHalves, affineScale, image, levels);
     }
 
     /** A copy with {@code k} spline bins on {@code [-b, b]}. */
     public FlowSpec withSpline(int k, double b) {
         return new FlowSpec(kind, features, contextFeatures, layers, hidden, activation, k, b, luMixing, dtype, seed,
-                dropout, conditioner, inputBound, bothHalves, affineScale);
+                dropout, conditioner, inputBound, bothHalves, affineScale, image, levels);
     }
 
     /** A copy with or without LU mixing between steps. */
     public FlowSpec withLuMixing(boolean on) {
         return new FlowSpec(kind, features, contextFeatures, layers, hidden, activation, bins, tailBound, on, dtype, seed,
-                dropout, conditioner, inputBound, bothHalves, affineScale);
+                dropout, conditioner, inputBound, bothHalves, affineScale, image, levels);
     }
 
     /** A copy with this element type. */
     public FlowSpec withDtype(DType t) {
         return new FlowSpec(kind, features, contextFeatures, layers, hidden, activation, bins, tailBound, luMixing, t, seed,
-                dropout, conditioner, inputBound, bothHalves, affineScale);
+                dropout, conditioner, inputBound, bothHalves, affineScale, image, levels);
     }
 
     /** A copy with this seed. */
     public FlowSpec withSeed(long s) {
         return new FlowSpec(kind, features, contextFeatures, layers, hidden, activation, bins, tailBound, luMixing, dtype, s,
-                dropout, conditioner, inputBound, bothHalves, affineScale);
+                dropout, conditioner, inputBound, bothHalves, affineScale, image, levels);
     }
 
     /** A copy with dropout rate {@code p} on the conditioners' hidden units in training. */
     public FlowSpec withDropout(double p) {
         return new FlowSpec(kind, features, contextFeatures, layers, hidden, activation, bins, tailBound, luMixing, dtype,
-                seed, p, conditioner, inputBound, bothHalves, affineScale);
+                seed, p, conditioner, inputBound, bothHalves, affineScale, image, levels);
     }
 
     /** A copy with this conditioner network ({@code mlp} or {@code resnet}). */
     public FlowSpec withConditioner(String c) {
         return new FlowSpec(kind, features, contextFeatures, layers, hidden, activation, bins, tailBound, luMixing, dtype,
-                seed, dropout, c, inputBound, bothHalves, affineScale);
+                seed, dropout, c, inputBound, bothHalves, affineScale, image, levels);
     }
 
     /** A copy whose conditioners read {@code B tanh(x / B)} with {@code B = bound} (0: the raw input). */
     public FlowSpec withInputBound(double bound) {
         return new FlowSpec(kind, features, contextFeatures, layers, hidden, activation, bins, tailBound, luMixing, dtype,
-                seed, dropout, conditioner, bound, bothHalves, affineScale);
+                seed, dropout, conditioner, bound, bothHalves, affineScale, image, levels);
     }
 
     /** A copy whose coupling steps do (or do not) also transform their pass-through half. */
     public FlowSpec withBothHalves(boolean on) {
         return new FlowSpec(kind, features, contextFeatures, layers, hidden, activation, bins, tailBound, luMixing, dtype,
-                seed, dropout, conditioner, inputBound, on, affineScale);
+                seed, dropout, conditioner, inputBound, on, affineScale, image, levels);
+    }
+
+    /** A copy for images of {@code shape} (or tabular rows, for null) with {@code l} levels. */
+    public FlowSpec withImage(ImageShape shape, int l) {
+        return new FlowSpec(kind, features, contextFeatures, layers, hidden, activation, bins, tailBound, luMixing, dtype,
+                seed, dropout, conditioner, inputBound, bothHalves, affineScale, shape, l);
     }
 
     /** A copy with this affine log-scale form ({@code soft} or {@code tanh}). */
     public FlowSpec withAffineScale(String form) {
         return new FlowSpec(kind, features, contextFeatures, layers, hidden, activation, bins, tailBound, luMixing, dtype,
-                seed, dropout, conditioner, inputBound, bothHalves, form);
+                seed, dropout, conditioner, inputBound, bothHalves, form, image, levels);
     }
 
     @Override
@@ -257,13 +309,13 @@ public record FlowSpec(String kind, int features, int contextFeatures, int layer
                 && luMixing == s.luMixing && dtype == s.dtype && seed == s.seed
                 && Double.compare(dropout, s.dropout) == 0 && conditioner.equals(s.conditioner)
                 && Double.compare(inputBound, s.inputBound) == 0 && bothHalves == s.bothHalves
-                && affineScale.equals(s.affineScale);
+                && affineScale.equals(s.affineScale) && java.util.Objects.equals(image, s.image) && levels == s.levels;
     }
 
     @Override
     public int hashCode() {
         return Arrays.hashCode(new Object[] {kind, features, contextFeatures, layers, Arrays.hashCode(hidden), activation,
-            bins, tailBound, luMixing, dtype, seed, dropout, conditioner, inputBound, bothHalves, affineScale});
+            bins, tailBound, luMixing, dtype, seed, dropout, conditioner, inputBound, bothHalves, affineScale, image, levels});
     }
 
     @Override
@@ -274,6 +326,7 @@ public record FlowSpec(String kind, int features, int contextFeatures, int layer
                 + conditioner) + (dropout > 0 ? ", dropout=" + dropout : "") + ", inputBound=" + inputBound
                 + (bothHalves && Presets.get(kind).isCoupling() ? ", both halves" : "")
                 + (kind.equals("realnvp") || kind.equals("maf") || kind.equals("iaf") ? ", scale=" + affineScale : "")
+                + (image == null ? "" : ", image=" + image) + (Presets.get(kind).isImage() ? ", levels=" + levels : "")
                 + ", " + dtype + ", seed=" + seed + ")";
     }
 }

@@ -51,7 +51,14 @@ public final class Flows {
 
     /** Builds the flow described by {@code spec}, with its initial weights drawn from {@code spec.seed()}. */
     public static Flow build(FlowSpec spec) {
-        Preset preset = Presets.get(spec.kind());
+        return Presets.get(spec.kind()).build(spec);
+    }
+
+    /**
+     * The chain {@code step_1, mix, ..., step_L, tail} of {@code preset}'s steps (see the class comment), with the
+     * initial weights drawn from {@code spec.seed()}: what {@link Preset#build} does unless a preset overrides it.
+     */
+    public static Flow buildSteps(FlowSpec spec, Preset preset) {
         Rng rng = new Rng(spec.seed());
         List<Transform> steps = new ArrayList<>();
         int d = spec.features();

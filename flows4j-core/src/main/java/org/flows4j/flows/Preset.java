@@ -33,11 +33,31 @@ public interface Preset {
     /** Whether the steps are coupling layers: they need {@code D >= 2} and may use a {@code resnet} conditioner. */
     boolean isCoupling();
 
+    /** Whether the preset models images: the spec must give {@link FlowSpec#image()} and {@link FlowSpec#levels()}. */
+    default boolean isImage() {
+        return false;
+    }
+
     /** The conditioner input bound {@link FlowSpec#inputBound()} this kind uses by default. */
     double defaultInputBound();
 
-    /** Step {@code index}'s transform; {@code dropout} is the step's own, {@code rng} draws initial weights. */
-    Transform step(FlowSpec spec, Dropout dropout, Rng rng);
+    /**
+     * Step {@code index}'s transform; {@code dropout} is the step's own, {@code rng} draws initial weights. A preset
+     * overrides either this (and {@link #tail}) or {@link #build}; the default refuses, for presets that build
+     * whole flows.
+     */
+    default Transform step(FlowSpec spec, Dropout dropout, Rng rng) {
+        throw new UnsupportedOperationException("preset " + name() + " builds whole flows (build), not single steps");
+    }
+
+    /**
+     * The flow of {@code spec} with its initial weights drawn from {@code spec.seed()}. By default the steps laid
+     * out by {@link Flows#buildSteps}; presets whose flows are not a chain of like steps (the multi-scale image
+     * flows) override it.
+     */
+    default Flow build(FlowSpec spec) {
+        return Flows.buildSteps(spec, this);
+    }
 
     /** Transforms appended after the last step (none by default). */
     default List<Transform> tail(FlowSpec spec) {

@@ -81,6 +81,20 @@ public final class Presets {
                     public Transform step(FlowSpec spec, Dropout dropout, Rng rng) {
                         return Preset.autoregressive(spec, Preset.spline(spec), dropout, rng);
                     }
+                },
+                new ImagePreset("glow", "Glow on images: squeeze, then ActNorm, invertible 1x1 convolution and "
+                        + "convolutional affine coupling per step, levels splitting off half the channels") {
+                    @Override
+                    public Flow build(FlowSpec spec) {
+                        return ImageFlows.glow(spec);
+                    }
+                },
+                new ImagePreset("realnvp-image", "multi-scale RealNVP on images: logit, checkerboard and "
+                        + "channel-wise convolutional affine couplings, levels splitting off half the channels") {
+                    @Override
+                    public Flow build(FlowSpec spec) {
+                        return ImageFlows.realnvpImage(spec);
+                    }
                 });
     }
 
@@ -123,6 +137,18 @@ public final class Presets {
             for (Preset p : ServiceLoader.load(Preset.class, Presets.class.getClassLoader())) {
                 register(p);
             }
+        }
+    }
+
+    /** A built-in image preset: coupling, no conditioner input bound, needs the spec's image shape and levels. */
+    private abstract static class ImagePreset extends Builtin {
+        ImagePreset(String name, String description) {
+            super(name, description, true, 0.0);
+        }
+
+        @Override
+        public boolean isImage() {
+            return true;
         }
     }
 

@@ -15,6 +15,7 @@ import org.flows4j.data.Standardizer;
 import org.flows4j.nn.PartConfig;
 import org.flows4j.nn.Parts;
 import org.flows4j.flows.FlowSpec;
+import org.flows4j.tensor.ImageShape;
 import org.flows4j.tensor.DType;
 import org.flows4j.flows.EpochStats;
 
@@ -25,7 +26,7 @@ import org.flows4j.flows.EpochStats;
  *   "flow": { "type": "flow", "transform": {...}, "base": {...} },      (the part tree, see PartJson)
  *   "preset": { "kind", "features", "context_features", "layers", "hidden": [..], "activation",
  *               "bins", "tail_bound", "lu_mixing", "dtype", "seed", "dropout", "conditioner",
- *               "input_bound", "both_halves", "affine_scale" } | null,
+ *               "input_bound", "both_halves", "affine_scale", "image": [C, H, W] | null, "levels" } | null,
  *   "preprocessing": { "standardize": {"mean": [..], "scale": [..]} | null,
  *                      "context_standardize": {..} | null, "dequantize_levels": 0 },
  *   "columns": [..], "context_columns": [..],
@@ -38,8 +39,9 @@ import org.flows4j.flows.EpochStats;
  * {@code null}. Reading is strict: a missing
  * field or one of the wrong type is an {@link InvalidModelFileException} naming the file and the field.
  * The exceptions are the spec's {@code dropout}, {@code conditioner}, {@code input_bound},
- * {@code both_halves} and {@code affine_scale}, added later: files without them read as {@code 0},
- * {@code "mlp"}, {@code 0}, {@code false} and {@code "tanh"}, the architecture they were trained with.
+ * {@code both_halves}, {@code affine_scale}, {@code image} and {@code levels}, added later: files without them
+ * read as {@code 0}, {@code "mlp"}, {@code 0}, {@code false}, {@code "tanh"}, null and 1, the architecture they
+ * were trained with.
  */
 final class ModelJson {
     static final String FORMAT = "flows4j-model";
@@ -113,6 +115,15 @@ final class ModelJson {
         spec.put("input_bound", s.inputBound());
         spec.put("both_halves", s.bothHalves());
         spec.put("affine_scale", s.affineScale());
+        if (s.image() == null) {
+            spec.putNull("image");
+        } else {
+            ArrayNode image = spec.putArray("image");
+            for (int v : s.image().toArray()) {
+                image.add(v);
+            }
+        }
+        spec.put("levels", s.levels());
         return spec;
     }
 
@@ -175,17 +186,9 @@ final class ModelJson {
     }
 
     private static FlowSpec spec(JsonNode s, String where, String source) {
-        JsonNode hidden = field(s, "hidden", source);
-        if (!hidden.isArray()) {
-            throw new InvalidModelFileException(source + ": " + where + ".hidden must be an array of integers");
-        }
-        int[] h = new int[hidden.size()];
-        for (int i = 0; i < h.length; i++) {
-            if (!hidden.get(i).canConvertToInt() || !hidden.get(i).isIntegralNumber()) {
-                throw new InvalidModelFileException(source + ": " + where + ".hidden[" + i + "] must be an integer");
-            }
-            h[i] = hidden.get(i).intValue();
-        }
+        int[] h = integers(field(s, "hidden", source), where + ".hidden", source);
+        JsonNode image = s.has("image") ? s.get("image") : null;
+        int[] chw = image == null || image.isNull() ? null : integers(image, where + ".image", source);
         try {
             return new FlowSpec(text(s, "kind", source), integer(s, "features", source),
                     integer(s, "context_features", source), integer(s, "layers", source), h,
@@ -196,10 +199,25 @@ final class ModelJson {
                     s.has("conditioner") ? text(s, "conditioner", source) : "mlp",
                     s.has("input_bound") ? number(s, "input_bound", source) : 0.0,
                     s.has("both_halves") && bool(s, "both_halves", source),
-                    s.has("affine_scale") ? text(s, "affine_scale", source) : "tanh");
+                    s.has("affine_scale") ? text(s, "affine_scale", source) : "tanh",
+                    chw == null ? null : ImageShape.of(chw), s.has("levels") ? integer(s, "levels", source) : 1);
         } catch (IllegalArgumentException e) {
             throw new InvalidModelFileException(source + ": invalid " + where + ": " + e.getMessage());
         }
+    }
+
+    private static int[] integers(JsonNode array, String where, String source) {
+        if (!array.isArray()) {
+            throw new InvalidModelFileException(source + ": " + where + " must be an array of integers");
+        }
+        int[] v = new int[array.size()];
+        for (int i = 0; i < v.length; i++) {
+            if (!array.get(i).canConvertToInt() || !array.get(i).isIntegralNumber()) {
+                throw new InvalidModelFileException(source + ": " + where + "[" + i + "] must be an integer");
+            }
+            v[i] = array.get(i).intValue();
+        }
+        return v;
     }
 
     static Preprocessing preprocessing(JsonNode root, String source) {

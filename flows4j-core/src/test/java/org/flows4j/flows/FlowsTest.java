@@ -9,6 +9,7 @@ import java.util.Map;
 import org.flows4j.check.CheckReport;
 import org.flows4j.check.TransformChecker;
 import org.flows4j.tensor.DType;
+import org.flows4j.tensor.ImageShape;
 import org.flows4j.tensor.Rng;
 import org.flows4j.tensor.Tensor;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -96,8 +97,15 @@ class FlowsTest {
 
     @Test
     void badSpecsNameTheFieldAndValue() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FlowSpec.defaults("glow", 2));
-        assertTrue(e.getMessage().contains("'glow'") && e.getMessage().contains("realnvp"), e.getMessage());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FlowSpec.defaults("flowy", 2));
+        assertTrue(e.getMessage().contains("'flowy'") && e.getMessage().contains("realnvp"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> FlowSpec.defaults("glow", 16));
+        assertTrue(e.getMessage().contains("glow") && e.getMessage().contains("image"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> FlowSpec.defaults("glow", new ImageShape(1, 4, 6), 2));
+        assertTrue(e.getMessage().contains("divisible by 4") && e.getMessage().contains("1x4x6"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> FlowSpec.defaults("nsf", 10)
+                .withImage(new ImageShape(1, 2, 4), 1));
+        assertTrue(e.getMessage().contains("8 values") && e.getMessage().contains("expected 10"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> FlowSpec.defaults("realnvp", 1));
         assertTrue(e.getMessage().contains("at least 2") && e.getMessage().contains("got 1"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> FlowSpec.defaults("nsf", 2).withSpline(1, 3));

@@ -20,7 +20,7 @@ class ModelFileEveryPartTest {
         Flow f = PartsRoundTripTest.exampleFlow(type);
         FlowModel m = FlowModel.of(f);
         FlowModel back = ModelFile.decode(ModelFile.encode(m), type + ".flow");
-        double[][] x = PartsRoundTripTest.points(f.transform().domain());
+        double[][] x = PartsRoundTripTest.points(f.transform().domain(), f.features());
         double[][] c = PartsRoundTripTest.contexts(f.contextFeatures());
         assertEquals(f.numParameters(), back.flow().numParameters());
         assertArrayEquals(m.logProb(x, c), back.logProb(x, c));

@@ -75,12 +75,17 @@ class PartsRoundTripTest {
         return points(Domain.REAL);
     }
 
-    /** 40 seeded rows in {@code domain}: [-3, 3]^D for the reals, mapped inside the others. */
+    /** 40 seeded rows of {@code D} columns in {@code domain}. */
     static double[][] points(Domain domain) {
+        return points(domain, D);
+    }
+
+    /** 40 seeded rows of {@code d} columns in {@code domain}: [-3, 3]^d for the reals, mapped inside the others. */
+    static double[][] points(Domain domain, int d) {
         Rng rng = new Rng(9);
-        double[][] x = new double[40][D];
+        double[][] x = new double[40][d];
         for (double[] row : x) {
-            for (int j = 0; j < D; j++) {
+            for (int j = 0; j < d; j++) {
                 double u = 2 * rng.nextDouble() - 1;
                 row[j] = switch (domain) {
                     case UNIT_INTERVAL, CLOSED_UNIT_INTERVAL -> 0.5 + 0.48 * u;
@@ -120,7 +125,7 @@ class PartsRoundTripTest {
         Flow g = rebuilt(f);
         g.train(training);
         assertEquals(Parts.describe(f), Parts.describe(g));
-        double[][] x = points(f.transform().domain());
+        double[][] x = points(f.transform().domain(), f.features());
         double[][] c = contexts(f.contextFeatures());
         double[] expected = f.logProb(x, c);
         assertArrayEquals(expected, g.logProb(x, c));

@@ -1,6 +1,7 @@
 package org.flows4j.transform.coupling;
 
 import java.util.Arrays;
+import org.flows4j.tensor.ImageShape;
 
 /**
  * Which features a coupling layer transforms: the set {@code B} (transformed) and its complement
@@ -64,6 +65,45 @@ public final class CouplingMask {
         boolean[] m = new boolean[features];
         for (int i = 0; i < features; i++) {
             m[i] = (i >= features / 2) == transformSecondHalf;
+        }
+        return new CouplingMask(m);
+    }
+
+    /**
+     * Channel-wise mask on image rows of {@code image} (channel-major, {@link ImageShape}): the first
+     * {@code floor(C / 2)} channels pass through and the rest are transformed when {@code transformSecond}, the
+     * other way round otherwise.
+     *
+     * @throws IllegalArgumentException if the image has a single channel
+     */
+    public static CouplingMask channels(ImageShape image, boolean transformSecond) {
+        if (image.channels() < 2) {
+            throw new IllegalArgumentException("CouplingMask.channels: a channel-wise mask needs at least 2 channels, "
+                    + "got " + image);
+        }
+        boolean[] m = new boolean[image.features()];
+        int split = image.channels() / 2 * image.pixels();
+        for (int i = 0; i < m.length; i++) {
+            m[i] = (i >= split) == transformSecond;
+        }
+        return new CouplingMask(m);
+    }
+
+    /**
+     * Checkerboard mask on image rows of {@code image}: pixel {@code (c, i, j)} is transformed when
+     * {@code i + j} is odd and {@code transformOdd}, or even and not {@code transformOdd}, in every channel.
+     *
+     * @throws IllegalArgumentException if the image has a single pixel
+     */
+    public static CouplingMask checkerboard(ImageShape image, boolean transformOdd) {
+        if (image.pixels() < 2) {
+            throw new IllegalArgumentException("CouplingMask.checkerboard: needs at least 2 pixels, got " + image);
+        }
+        boolean[] m = new boolean[image.features()];
+        for (int i = 0; i < m.length; i++) {
+            int pixel = i % image.pixels();
+            int parity = (pixel / image.width() + pixel % image.width()) % 2;
+            m[i] = (parity == 1) == transformOdd;
         }
         return new CouplingMask(m);
     }
