@@ -16,7 +16,10 @@ import java.util.Arrays;
  *
  * <p>Backward, given {@code G = dL/dy}: {@code dW = sum_n G_n . col_n^T}, {@code db[o] = sum_{n, i, j} G[n, o, i, j]},
  * and {@code dx_n = col2im(W^T . G_n)} (the scatter-add inverse of im2col), or {@code W^T . G_n} directly
- * for a 1x1 kernel without padding. The images are taken in fixed groups whose partial sums of
+ * for a 1x1 kernel without padding. With fewer output than input channels (a conditioner's last
+ * layer, 128 to 4) {@code dx_n} is instead the transposed convolution, {@code G_n} convolved with the
+ * flipped kernel {@code W'[c, o, u, v] = W[o, c, kh-1-u, kw-1-v]} at padding {@code kh - 1 - p}: it
+ * expands {@code Cout kh kw} rows of {@code G_n} instead of scattering {@code Cin kh kw} rows. The images are taken in fixed groups whose partial sums of
  * {@code dW} and {@code db} are added in group order, so results are bit-identical for any thread
  * count. Cost: {@code 2 N Cout K H'W'} flops forward, twice that backward, plus the im2col copies.
  *
@@ -168,13 +171,16 @@ public final class Conv2dKernels {
         Object wa = data(w);
         Object ga = data(gy);
         Object dxa = dx == null ? null : data(dx);
-        Object dwParts = dw == null ? null : f32 ? new float[groups * wLen] : new double[groups * wLen];
+        Object dwParts = dw == null ? null : data(Tensor.scratch(x.dtype(), groups * wLen));
         double[] dbParts = db == null ? null : new double[groups * g.cout];
+        Geometry gt = g.transposed();
+        Object flipped = dx != null && g.transposedInputGradient() ? flipKernel(g, wa) : null;
         long work = 2L * g.n * g.cout * g.k * g.p * ((dx == null ? 0 : 1) + (dw == null ? 0 : 1));
         Parallel.forRange(groups, work, (g0, g1) -> {
             Scratch s = SCRATCH.get();
             Object col = g.pointwise() || dw == null ? null : s.first(f32, g.k * g.p);
-            Object dcol = g.pointwise() || dx == null ? null : s.second(f32, g.k * g.p);
+            Object dcol = g.pointwise() || dx == null ? null
+                    : s.second(f32, flipped != null ? gt.k * gt.p : g.k * g.p);
             for (int grp = g0; grp < g1; grp++) {
                 int first = grp * groupSize;
                 for (int n = first; n < Math.min(first + groupSize, g.n); n++) {
@@ -195,8 +201,11 @@ public final class Conv2dKernels {
                                 n > first, null);
                     }
                     if (dxa != null) {
-                        if (dcol == null) {
+                        if (g.pointwise()) {
                             gemm(1, true, false, g.cin, g.cout, g.p, wa, 0, 0, ga, gOff, 0, dxa, xOff, 0, false, null);
+                        } else if (flipped != null) {
+                            im2col(gt, ga, gOff, dcol);
+                            gemm(1, false, false, gt.cout, gt.k, gt.p, flipped, 0, 0, dcol, 0, 0, dxa, xOff, 0, false, null);
                         } else {
                             gemm(1, true, false, g.k, g.cout, g.p, wa, 0, 0, ga, gOff, 0, dcol, 0, 0, false, null);
                             col2im(g, dcol, dxa, xOff);
@@ -217,6 +226,21 @@ public final class Conv2dKernels {
                 db.set(o, sum);
             }
         }
+    }
+
+    /** {@code W'[c, o, u, v] = W[o, c, kh - 1 - u, kw - 1 - v]}: the kernel of the transposed convolution. */
+    private static Object flipKernel(Geometry g, Object w) {
+        int kk = g.kh * g.kw;
+        int len = g.cout * g.cin * kk;
+        Object out = w instanceof float[] ? new float[len] : new double[len];
+        for (int o = 0; o < g.cout; o++) {
+            for (int c = 0; c < g.cin; c++) {
+                for (int t = 0; t < kk; t++) {
+                    System.arraycopy(w, (o * g.cin + c) * kk + kk - 1 - t, out, (c * g.cout + o) * kk + t, 1);
+                }
+            }
+        }
+        return out;
     }
 
     private static void requireShape(String op, String what, Tensor t, int[] expected) {
@@ -242,18 +266,39 @@ public final class Conv2dKernels {
         final int p;
 
         Geometry(Tensor x, Tensor weight, int padding) {
-            n = x.size(0);
-            cin = x.size(1);
-            h = x.size(2);
-            w = x.size(3);
-            cout = weight.size(0);
-            kh = weight.size(2);
-            kw = weight.size(3);
-            pad = padding;
+            this(x.size(0), x.size(1), x.size(2), x.size(3), weight.size(0), weight.size(2), weight.size(3), padding);
+        }
+
+        Geometry(int n, int cin, int h, int w, int cout, int kh, int kw, int pad) {
+            this.n = n;
+            this.cin = cin;
+            this.h = h;
+            this.w = w;
+            this.cout = cout;
+            this.kh = kh;
+            this.kw = kw;
+            this.pad = pad;
             ho = h + 2 * pad - kh + 1;
             wo = w + 2 * pad - kw + 1;
             k = cin * kh * kw;
             p = ho * wo;
+        }
+
+        /**
+         * The convolution that maps an output gradient to the input gradient: channels swapped, the
+         * kernel flipped, padding {@code k - 1 - pad}, so its output has the input's size.
+         */
+        Geometry transposed() {
+            return new Geometry(n, cout, ho, wo, cin, kh, kw, kh - 1 - pad);
+        }
+
+        /**
+         * Whether the input gradient is cheaper as the transposed convolution (expanding the output
+         * gradient, {@code Cout k^2} rows) than as col2im of {@code W^T G} ({@code Cin k^2} rows): with
+         * fewer output than input channels, for a square kernel and padding at most {@code k - 1}.
+         */
+        boolean transposedInputGradient() {
+            return !pointwise() && cout < cin && kh == kw && pad <= kh - 1;
         }
 
         boolean pointwise() {
