@@ -13,6 +13,12 @@ import java.util.Arrays;
  * (im2col). A 1x1 kernel without padding needs no col: {@code col_n = x_n}, and the whole batch is one
  * batched product sharing {@code W}. Otherwise the images are split across {@link Parallel}, each
  * thread expanding one image at a time into its own scratch, so memory stays at one col per thread.
+ * With many input and few output channels (a conditioner's last layer, 128 to 4), im2col's copy of
+ * {@code K H'W'} elements would cost more than the product itself; the forward pass then copies the
+ * image once into a zero-padded plane and runs one product per kernel tap {@code (u, v)},
+ * {@code W_uv [Cout, Cin] . xp} with {@code xp} read in place at an offset of {@code u (W + 2p) + v}:
+ * it computes the whole padded plane ({@code (H+2p)(W+2p)} instead of {@code H'W'} columns, 1.3x the
+ * flops at 14x14) and keeps the valid pixels.
  *
  * <p>Backward, given {@code G = dL/dy}: {@code dW = sum_n G_n . col_n^T}, {@code db[o] = sum_{n, i, j} G[n, o, i, j]},
  * and {@code dx_n = col2im(W^T . G_n)} (the scatter-add inverse of im2col), or {@code W^T . G_n} directly
@@ -32,6 +38,10 @@ public final class Conv2dKernels {
     static final int MIN_GROUP = 4;
     /** Most groups of the backward pass: bounds the memory of the partial sums of dW. */
     static final int MAX_GROUPS = 16;
+    /** Fewest input channels for the forward pass by kernel taps (each tap is a product of depth Cin). */
+    static final int SHIFT_MIN_IN = 32;
+    /** Most output channels for the forward pass by kernel taps (beyond, im2col's copy is the smaller cost). */
+    static final int SHIFT_MAX_OUT = 32;
 
     /** Per-thread scratch: the col of one image and the gradient of a col. */
     private static final class Scratch {
@@ -132,6 +142,21 @@ public final class Conv2dKernels {
             gemm(g.n, false, false, g.cout, g.cin, g.p, wa, 0, 0, xa, 0, g.imageIn(), ya, 0, g.imageOut(), false, epilogue);
             return;
         }
+        if (g.shifted()) {
+            Object taps = tapMajor(g, wa);
+            Parallel.forRange(g.n, 2L * g.n * g.cout * g.k * g.p, (n0, n1) -> {
+                Scratch s = SCRATCH.get();
+                Object xp = s.first(f32, g.cin * g.plane() + g.slack());
+                Object yp = s.second(f32, g.cout * g.plane());
+                for (int n = n0; n < n1; n++) {
+                    shiftedImage(g, xa, n, taps, xp, yp, ya);
+                    if (epilogue != null) {
+                        epilogue.apply(n * g.cout, (n + 1) * g.cout);
+                    }
+                }
+            });
+            return;
+        }
         Parallel.forRange(g.n, 2L * g.n * g.cout * g.k * g.p, (n0, n1) -> {
             Object col = SCRATCH.get().first(f32, g.k * g.p);
             for (int n = n0; n < n1; n++) {
@@ -228,6 +253,64 @@ public final class Conv2dKernels {
         }
     }
 
+    /** {@code T[(u kw + v), o, c] = W[o, c, u, v]}: one {@code [Cout, Cin]} matrix per kernel tap. */
+    private static Object tapMajor(Geometry g, Object w) {
+        int kk = g.kh * g.kw;
+        int len = g.cout * g.cin * kk;
+        if (w instanceof float[]) {
+            float[] src = (float[]) w;
+            float[] out = new float[len];
+            for (int i = 0; i < len; i++) {
+                out[(i % kk * g.cout + i / (g.cin * kk)) * g.cin + i / kk % g.cin] = src[i];
+            }
+            return out;
+        }
+        double[] src = (double[]) w;
+        double[] out = new double[len];
+        for (int i = 0; i < len; i++) {
+            out[(i % kk * g.cout + i / (g.cin * kk)) * g.cin + i / kk % g.cin] = src[i];
+        }
+        return out;
+    }
+
+    /**
+     * One image by kernel taps: copies {@code x_n} into the zero-padded {@code xp [Cin, (H+2p)(W+2p)]},
+     * then for each tap {@code (u, v)} adds {@code T_uv . xp} shifted by {@code u (W+2p) + v} into
+     * {@code yp [Cout, (H+2p)(W+2p)]}, whose element {@code i (W+2p) + j} is the output pixel {@code (i, j)}
+     * for {@code i < H'}, {@code j < W'} (the rest is discarded); finally copies those pixels to {@code y_n}.
+     */
+    private static void shiftedImage(Geometry g, Object x, int n, Object taps, Object xp, Object yp, Object y) {
+        int wp = g.w + 2 * g.pad;
+        int plane = g.plane();
+        padImage(g, x, n * g.imageIn(), xp);
+        for (int t = 0; t < g.kh * g.kw; t++) {
+            gemm(1, false, false, g.cout, g.cin, plane, taps, t * g.cout * g.cin, 0, xp, t / g.kw * wp + t % g.kw, 0,
+                    yp, 0, 0, t > 0, null);
+        }
+        int out = n * g.imageOut();
+        for (int o = 0; o < g.cout; o++) {
+            for (int i = 0; i < g.ho; i++) {
+                System.arraycopy(yp, o * plane + i * wp, y, out + (o * g.ho + i) * g.wo, g.wo);
+            }
+        }
+    }
+
+    /** {@code xp[c, (i + p) (W + 2p) + j + p] = x[c, i, j]}, zero elsewhere (including the slack). */
+    private static void padImage(Geometry g, Object x, int xOff, Object xp) {
+        int wp = g.w + 2 * g.pad;
+        int len = g.cin * g.plane() + g.slack();
+        if (xp instanceof float[]) {
+            Arrays.fill((float[]) xp, 0, len, 0f);
+        } else {
+            Arrays.fill((double[]) xp, 0, len, 0.0);
+        }
+        for (int c = 0; c < g.cin; c++) {
+            for (int i = 0; i < g.h; i++) {
+                System.arraycopy(x, xOff + (c * g.h + i) * g.w, xp, c * g.plane() + (i + g.pad) * wp + g.pad, g.w);
+            }
+        }
+    }
+
     /** {@code W'[c, o, u, v] = W[o, c, kh - 1 - u, kw - 1 - v]}: the kernel of the transposed convolution. */
     private static Object flipKernel(Geometry g, Object w) {
         int kk = g.kh * g.kw;
@@ -303,6 +386,21 @@ public final class Conv2dKernels {
 
         boolean pointwise() {
             return kh == 1 && kw == 1 && pad == 0;
+        }
+
+        /** Whether the forward pass runs as one product per kernel tap on the padded image (see the class doc). */
+        boolean shifted() {
+            return !pointwise() && cin >= SHIFT_MIN_IN && cout <= SHIFT_MAX_OUT;
+        }
+
+        /** Elements of one padded channel plane, {@code (H + 2p) (W + 2p)}. */
+        int plane() {
+            return (h + 2 * pad) * (w + 2 * pad);
+        }
+
+        /** Elements the last tap reads past the end of the padded image. */
+        int slack() {
+            return (kh - 1) * (w + 2 * pad) + kw - 1;
         }
 
         int imageIn() {

@@ -136,6 +136,7 @@ class ConvOpsTest {
         new Case(5, 24, 14, 14, 40, 1, 1, 0),
         new Case(5, 12, 14, 14, 40, 3, 3, 1),
         new Case(3, 40, 7, 9, 6, 3, 3, 1),
+        new Case(2, 33, 6, 5, 3, 2, 3, 0),
     };
 
     private static double maxAbs(double[] a) {
