@@ -18,7 +18,8 @@ import java.util.Arrays;
  * image once into a zero-padded plane and runs one product per kernel tap {@code (u, v)},
  * {@code W_uv [Cout, Cin] . xp} with {@code xp} read in place at an offset of {@code u (W + 2p) + v}:
  * it computes the whole padded plane ({@code (H+2p)(W+2p)} instead of {@code H'W'} columns, 1.3x the
- * flops at 14x14) and keeps the valid pixels.
+ * flops at 14x14) and keeps the valid pixels. Its weight gradient likewise takes one product per tap,
+ * {@code dW_uv^T [Cin, Cout] = xp_uv . G_n^T} (G spread over the padded plane), instead of im2col.
  *
  * <p>Backward, given {@code G = dL/dy}: {@code dW = sum_n G_n . col_n^T}, {@code db[o] = sum_{n, i, j} G[n, o, i, j]},
  * and {@code dx_n = col2im(W^T . G_n)} (the scatter-add inverse of im2col), or {@code W^T . G_n} directly
@@ -43,37 +44,22 @@ public final class Conv2dKernels {
     /** Most output channels for the forward pass by kernel taps (beyond, im2col's copy is the smaller cost). */
     static final int SHIFT_MAX_OUT = 32;
 
-    /** Per-thread scratch: the col of one image and the gradient of a col. */
+    /** Per-thread scratch: a few arrays per dtype (a col, a col's gradient, a padded image), grown on demand. */
     private static final class Scratch {
-        float[] f1 = new float[0];
-        float[] f2 = new float[0];
-        double[] d1 = new double[0];
-        double[] d2 = new double[0];
+        final float[][] floats = {new float[0], new float[0], new float[0]};
+        final double[][] doubles = {new double[0], new double[0], new double[0]};
 
-        Object first(boolean f32, int n) {
+        Object get(boolean f32, int slot, int n) {
             if (f32) {
-                if (f1.length < n) {
-                    f1 = new float[n];
+                if (floats[slot].length < n) {
+                    floats[slot] = new float[n];
                 }
-                return f1;
+                return floats[slot];
             }
-            if (d1.length < n) {
-                d1 = new double[n];
+            if (doubles[slot].length < n) {
+                doubles[slot] = new double[n];
             }
-            return d1;
-        }
-
-        Object second(boolean f32, int n) {
-            if (f32) {
-                if (f2.length < n) {
-                    f2 = new float[n];
-                }
-                return f2;
-            }
-            if (d2.length < n) {
-                d2 = new double[n];
-            }
-            return d2;
+            return doubles[slot];
         }
     }
 
@@ -146,8 +132,8 @@ public final class Conv2dKernels {
             Object taps = tapMajor(g, wa);
             Parallel.forRange(g.n, 2L * g.n * g.cout * g.k * g.p, (n0, n1) -> {
                 Scratch s = SCRATCH.get();
-                Object xp = s.first(f32, g.cin * g.plane() + g.slack());
-                Object yp = s.second(f32, g.cout * g.plane());
+                Object xp = s.get(f32, 0, g.cin * g.plane() + g.slack());
+                Object yp = s.get(f32, 1, g.cout * g.plane());
                 for (int n = n0; n < n1; n++) {
                     shiftedImage(g, xa, n, taps, xp, yp, ya);
                     if (epilogue != null) {
@@ -158,7 +144,7 @@ public final class Conv2dKernels {
             return;
         }
         Parallel.forRange(g.n, 2L * g.n * g.cout * g.k * g.p, (n0, n1) -> {
-            Object col = SCRATCH.get().first(f32, g.k * g.p);
+            Object col = SCRATCH.get().get(f32, 0, g.k * g.p);
             for (int n = n0; n < n1; n++) {
                 im2col(g, xa, n * g.imageIn(), col);
                 int row0 = n * g.cout;
@@ -203,9 +189,12 @@ public final class Conv2dKernels {
         long work = 2L * g.n * g.cout * g.k * g.p * ((dx == null ? 0 : 1) + (dw == null ? 0 : 1));
         Parallel.forRange(groups, work, (g0, g1) -> {
             Scratch s = SCRATCH.get();
-            Object col = g.pointwise() || dw == null ? null : s.first(f32, g.k * g.p);
+            boolean byTaps = dw != null && g.shifted();
+            Object col = g.pointwise() || dw == null ? null
+                    : byTaps ? s.get(f32, 0, g.cin * g.plane() + g.slack()) : s.get(f32, 0, g.k * g.p);
+            Object gp = byTaps ? s.get(f32, 2, g.cout * g.plane()) : null;
             Object dcol = g.pointwise() || dx == null ? null
-                    : s.second(f32, flipped != null ? gt.k * gt.p : g.k * g.p);
+                    : s.get(f32, 1, flipped != null ? gt.k * gt.p : g.k * g.p);
             for (int grp = g0; grp < g1; grp++) {
                 int first = grp * groupSize;
                 for (int n = first; n < Math.min(first + groupSize, g.n); n++) {
@@ -214,7 +203,9 @@ public final class Conv2dKernels {
                     if (dbParts != null) {
                         rowSums(ga, gOff, g.cout, g.p, dbParts, grp * g.cout);
                     }
-                    if (dwParts != null) {
+                    if (byTaps) {
+                        weightGradientByTaps(g, xa, xOff, ga, gOff, col, gp, dwParts, grp * wLen, n > first);
+                    } else if (dwParts != null) {
                         Object b = xa;
                         int bOff = xOff;
                         if (col != null) {
@@ -239,7 +230,11 @@ public final class Conv2dKernels {
                 }
             }
         });
-        if (dw != null) {
+        if (dw != null && g.shifted()) {
+            Object tapSum = data(Tensor.scratch(x.dtype(), wLen));
+            sumParts(dwParts, groups, wLen, tapSum);
+            fromTapMajorTransposed(g, tapSum, data(dw));
+        } else if (dw != null) {
             sumParts(dwParts, groups, wLen, data(dw));
         }
         if (db != null) {
@@ -307,6 +302,46 @@ public final class Conv2dKernels {
         for (int c = 0; c < g.cin; c++) {
             for (int i = 0; i < g.h; i++) {
                 System.arraycopy(x, xOff + (c * g.h + i) * g.w, xp, c * g.plane() + (i + g.pad) * wp + g.pad, g.w);
+            }
+        }
+    }
+
+    /**
+     * Adds (or, unless {@code accumulate}, writes) one image's weight gradient by kernel taps, in the
+     * layout {@code D[(u kw + v), c, o]}: {@code D_uv [Cin, Cout] = xp_uv . G''^T}, where {@code xp_uv} is
+     * the zero-padded image read in place at the tap's offset (as in the forward pass) and {@code G''}
+     * is the output gradient spread over the padded plane ({@code G''[o, i (W+2p) + j] = G[o, i, j]},
+     * zero at the discarded positions). No im2col, and only the small {@code G''} is packed.
+     */
+    private static void weightGradientByTaps(Geometry g, Object x, int xOff, Object gy, int gOff, Object xp, Object gp,
+                                             Object d, int dOff, boolean accumulate) {
+        int wp = g.w + 2 * g.pad;
+        int plane = g.plane();
+        padImage(g, x, xOff, xp);
+        if (gp instanceof float[]) {
+            Arrays.fill((float[]) gp, 0, g.cout * plane, 0f);
+        } else {
+            Arrays.fill((double[]) gp, 0, g.cout * plane, 0.0);
+        }
+        for (int o = 0; o < g.cout; o++) {
+            for (int i = 0; i < g.ho; i++) {
+                System.arraycopy(gy, gOff + (o * g.ho + i) * g.wo, gp, o * plane + i * wp, g.wo);
+            }
+        }
+        for (int t = 0; t < g.kh * g.kw; t++) {
+            gemm(1, false, true, g.cin, plane, g.cout, xp, t / g.kw * wp + t % g.kw, 0, gp, 0, 0,
+                    d, dOff + t * g.cin * g.cout, 0, accumulate, null);
+        }
+    }
+
+    /** {@code dw[o, c, u, v] = D[(u kw + v), c, o]}. */
+    private static void fromTapMajorTransposed(Geometry g, Object d, Object dw) {
+        int kk = g.kh * g.kw;
+        for (int t = 0; t < kk; t++) {
+            for (int c = 0; c < g.cin; c++) {
+                for (int o = 0; o < g.cout; o++) {
+                    System.arraycopy(d, (t * g.cin + c) * g.cout + o, dw, (o * g.cin + c) * kk + t, 1);
+                }
             }
         }
     }
