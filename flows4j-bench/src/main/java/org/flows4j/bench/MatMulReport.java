@@ -87,7 +87,7 @@ public final class MatMulReport {
     }
 
     /** Best GFLOP/s over {@code rounds} rounds of {@code seconds / rounds}, after one warm-up round. */
-    private static double best(Runnable op, double flopsPerOp, double seconds, int rounds) {
+    static double best(Runnable op, double flopsPerOp, double seconds, int rounds) {
         long roundNanos = (long) (seconds / rounds * 1e9);
         double best = 0;
         for (int r = -1; r < rounds; r++) {

@@ -13,10 +13,20 @@ import java.util.Arrays;
  * (im2col). A 1x1 kernel without padding needs no col: {@code col_n = x_n}, and the whole batch is one
  * batched product sharing {@code W}. Otherwise the images are split across {@link Parallel}, each
  * thread expanding one image at a time into its own scratch, so memory stays at one col per thread.
+ * With many input and few output channels (a conditioner's last layer, 128 to 4), im2col's copy of
+ * {@code K H'W'} elements would cost more than the product itself; the forward pass then copies the
+ * image once into a zero-padded plane and runs one product per kernel tap {@code (u, v)},
+ * {@code W_uv [Cout, Cin] . xp} with {@code xp} read in place at an offset of {@code u (W + 2p) + v}:
+ * it computes the whole padded plane ({@code (H+2p)(W+2p)} instead of {@code H'W'} columns, 1.3x the
+ * flops at 14x14) and keeps the valid pixels. Its weight gradient likewise takes one product per tap,
+ * {@code dW_uv^T [Cin, Cout] = xp_uv . G_n^T} (G spread over the padded plane), instead of im2col.
  *
  * <p>Backward, given {@code G = dL/dy}: {@code dW = sum_n G_n . col_n^T}, {@code db[o] = sum_{n, i, j} G[n, o, i, j]},
  * and {@code dx_n = col2im(W^T . G_n)} (the scatter-add inverse of im2col), or {@code W^T . G_n} directly
- * for a 1x1 kernel without padding. The images are taken in fixed groups whose partial sums of
+ * for a 1x1 kernel without padding. With fewer output than input channels (a conditioner's last
+ * layer, 128 to 4) {@code dx_n} is instead the transposed convolution, {@code G_n} convolved with the
+ * flipped kernel {@code W'[c, o, u, v] = W[o, c, kh-1-u, kw-1-v]} at padding {@code kh - 1 - p}: it
+ * expands {@code Cout kh kw} rows of {@code G_n} instead of scattering {@code Cin kh kw} rows. The images are taken in fixed groups whose partial sums of
  * {@code dW} and {@code db} are added in group order, so results are bit-identical for any thread
  * count. Cost: {@code 2 N Cout K H'W'} flops forward, twice that backward, plus the im2col copies.
  *
@@ -29,38 +39,27 @@ public final class Conv2dKernels {
     static final int MIN_GROUP = 4;
     /** Most groups of the backward pass: bounds the memory of the partial sums of dW. */
     static final int MAX_GROUPS = 16;
+    /** Fewest input channels for the forward pass by kernel taps (each tap is a product of depth Cin). */
+    static final int SHIFT_MIN_IN = 32;
+    /** Most output channels for the forward pass by kernel taps (beyond, im2col's copy is the smaller cost). */
+    static final int SHIFT_MAX_OUT = 32;
 
-    /** Per-thread scratch: the col of one image and the gradient of a col. */
+    /** Per-thread scratch: a few arrays per dtype (a col, a col's gradient, a padded image), grown on demand. */
     private static final class Scratch {
-        float[] f1 = new float[0];
-        float[] f2 = new float[0];
-        double[] d1 = new double[0];
-        double[] d2 = new double[0];
+        final float[][] floats = {new float[0], new float[0], new float[0]};
+        final double[][] doubles = {new double[0], new double[0], new double[0]};
 
-        Object first(boolean f32, int n) {
+        Object get(boolean f32, int slot, int n) {
             if (f32) {
-                if (f1.length < n) {
-                    f1 = new float[n];
+                if (floats[slot].length < n) {
+                    floats[slot] = new float[n];
                 }
-                return f1;
+                return floats[slot];
             }
-            if (d1.length < n) {
-                d1 = new double[n];
+            if (doubles[slot].length < n) {
+                doubles[slot] = new double[n];
             }
-            return d1;
-        }
-
-        Object second(boolean f32, int n) {
-            if (f32) {
-                if (f2.length < n) {
-                    f2 = new float[n];
-                }
-                return f2;
-            }
-            if (d2.length < n) {
-                d2 = new double[n];
-            }
-            return d2;
+            return doubles[slot];
         }
     }
 
@@ -129,8 +128,23 @@ public final class Conv2dKernels {
             gemm(g.n, false, false, g.cout, g.cin, g.p, wa, 0, 0, xa, 0, g.imageIn(), ya, 0, g.imageOut(), false, epilogue);
             return;
         }
+        if (g.shifted()) {
+            Object taps = tapMajor(g, wa);
+            Parallel.forRange(g.n, 2L * g.n * g.cout * g.k * g.p, (n0, n1) -> {
+                Scratch s = SCRATCH.get();
+                Object xp = s.get(f32, 0, g.cin * g.plane() + g.slack());
+                Object yp = s.get(f32, 1, g.cout * g.plane());
+                for (int n = n0; n < n1; n++) {
+                    shiftedImage(g, xa, n, taps, xp, yp, ya);
+                    if (epilogue != null) {
+                        epilogue.apply(n * g.cout, (n + 1) * g.cout);
+                    }
+                }
+            });
+            return;
+        }
         Parallel.forRange(g.n, 2L * g.n * g.cout * g.k * g.p, (n0, n1) -> {
-            Object col = SCRATCH.get().first(f32, g.k * g.p);
+            Object col = SCRATCH.get().get(f32, 0, g.k * g.p);
             for (int n = n0; n < n1; n++) {
                 im2col(g, xa, n * g.imageIn(), col);
                 int row0 = n * g.cout;
@@ -168,13 +182,19 @@ public final class Conv2dKernels {
         Object wa = data(w);
         Object ga = data(gy);
         Object dxa = dx == null ? null : data(dx);
-        Object dwParts = dw == null ? null : f32 ? new float[groups * wLen] : new double[groups * wLen];
+        Object dwParts = dw == null ? null : data(Tensor.scratch(x.dtype(), groups * wLen));
         double[] dbParts = db == null ? null : new double[groups * g.cout];
+        Geometry gt = g.transposed();
+        Object flipped = dx != null && g.transposedInputGradient() ? flipKernel(g, wa) : null;
         long work = 2L * g.n * g.cout * g.k * g.p * ((dx == null ? 0 : 1) + (dw == null ? 0 : 1));
         Parallel.forRange(groups, work, (g0, g1) -> {
             Scratch s = SCRATCH.get();
-            Object col = g.pointwise() || dw == null ? null : s.first(f32, g.k * g.p);
-            Object dcol = g.pointwise() || dx == null ? null : s.second(f32, g.k * g.p);
+            boolean byTaps = dw != null && g.shifted();
+            Object col = g.pointwise() || dw == null ? null
+                    : byTaps ? s.get(f32, 0, g.cin * g.plane() + g.slack()) : s.get(f32, 0, g.k * g.p);
+            Object gp = byTaps ? s.get(f32, 2, g.cout * g.plane()) : null;
+            Object dcol = g.pointwise() || dx == null ? null
+                    : s.get(f32, 1, flipped != null ? gt.k * gt.p : g.k * g.p);
             for (int grp = g0; grp < g1; grp++) {
                 int first = grp * groupSize;
                 for (int n = first; n < Math.min(first + groupSize, g.n); n++) {
@@ -183,7 +203,9 @@ public final class Conv2dKernels {
                     if (dbParts != null) {
                         rowSums(ga, gOff, g.cout, g.p, dbParts, grp * g.cout);
                     }
-                    if (dwParts != null) {
+                    if (byTaps) {
+                        weightGradientByTaps(g, xa, xOff, ga, gOff, col, gp, dwParts, grp * wLen, n > first);
+                    } else if (dwParts != null) {
                         Object b = xa;
                         int bOff = xOff;
                         if (col != null) {
@@ -195,8 +217,11 @@ public final class Conv2dKernels {
                                 n > first, null);
                     }
                     if (dxa != null) {
-                        if (dcol == null) {
+                        if (g.pointwise()) {
                             gemm(1, true, false, g.cin, g.cout, g.p, wa, 0, 0, ga, gOff, 0, dxa, xOff, 0, false, null);
+                        } else if (flipped != null) {
+                            im2col(gt, ga, gOff, dcol);
+                            gemm(1, false, false, gt.cout, gt.k, gt.p, flipped, 0, 0, dcol, 0, 0, dxa, xOff, 0, false, null);
                         } else {
                             gemm(1, true, false, g.k, g.cout, g.p, wa, 0, 0, ga, gOff, 0, dcol, 0, 0, false, null);
                             col2im(g, dcol, dxa, xOff);
@@ -205,7 +230,11 @@ public final class Conv2dKernels {
                 }
             }
         });
-        if (dw != null) {
+        if (dw != null && g.shifted()) {
+            Object tapSum = data(Tensor.scratch(x.dtype(), wLen));
+            sumParts(dwParts, groups, wLen, tapSum);
+            fromTapMajorTransposed(g, tapSum, data(dw));
+        } else if (dw != null) {
             sumParts(dwParts, groups, wLen, data(dw));
         }
         if (db != null) {
@@ -217,6 +246,119 @@ public final class Conv2dKernels {
                 db.set(o, sum);
             }
         }
+    }
+
+    /** {@code T[(u kw + v), o, c] = W[o, c, u, v]}: one {@code [Cout, Cin]} matrix per kernel tap. */
+    private static Object tapMajor(Geometry g, Object w) {
+        int kk = g.kh * g.kw;
+        int len = g.cout * g.cin * kk;
+        if (w instanceof float[]) {
+            float[] src = (float[]) w;
+            float[] out = new float[len];
+            for (int i = 0; i < len; i++) {
+                out[(i % kk * g.cout + i / (g.cin * kk)) * g.cin + i / kk % g.cin] = src[i];
+            }
+            return out;
+        }
+        double[] src = (double[]) w;
+        double[] out = new double[len];
+        for (int i = 0; i < len; i++) {
+            out[(i % kk * g.cout + i / (g.cin * kk)) * g.cin + i / kk % g.cin] = src[i];
+        }
+        return out;
+    }
+
+    /**
+     * One image by kernel taps: copies {@code x_n} into the zero-padded {@code xp [Cin, (H+2p)(W+2p)]},
+     * then for each tap {@code (u, v)} adds {@code T_uv . xp} shifted by {@code u (W+2p) + v} into
+     * {@code yp [Cout, (H+2p)(W+2p)]}, whose element {@code i (W+2p) + j} is the output pixel {@code (i, j)}
+     * for {@code i < H'}, {@code j < W'} (the rest is discarded); finally copies those pixels to {@code y_n}.
+     */
+    private static void shiftedImage(Geometry g, Object x, int n, Object taps, Object xp, Object yp, Object y) {
+        int wp = g.w + 2 * g.pad;
+        int plane = g.plane();
+        padImage(g, x, n * g.imageIn(), xp);
+        for (int t = 0; t < g.kh * g.kw; t++) {
+            gemm(1, false, false, g.cout, g.cin, plane, taps, t * g.cout * g.cin, 0, xp, t / g.kw * wp + t % g.kw, 0,
+                    yp, 0, 0, t > 0, null);
+        }
+        int out = n * g.imageOut();
+        for (int o = 0; o < g.cout; o++) {
+            for (int i = 0; i < g.ho; i++) {
+                System.arraycopy(yp, o * plane + i * wp, y, out + (o * g.ho + i) * g.wo, g.wo);
+            }
+        }
+    }
+
+    /** {@code xp[c, (i + p) (W + 2p) + j + p] = x[c, i, j]}, zero elsewhere (including the slack). */
+    private static void padImage(Geometry g, Object x, int xOff, Object xp) {
+        int wp = g.w + 2 * g.pad;
+        int len = g.cin * g.plane() + g.slack();
+        if (xp instanceof float[]) {
+            Arrays.fill((float[]) xp, 0, len, 0f);
+        } else {
+            Arrays.fill((double[]) xp, 0, len, 0.0);
+        }
+        for (int c = 0; c < g.cin; c++) {
+            for (int i = 0; i < g.h; i++) {
+                System.arraycopy(x, xOff + (c * g.h + i) * g.w, xp, c * g.plane() + (i + g.pad) * wp + g.pad, g.w);
+            }
+        }
+    }
+
+    /**
+     * Adds (or, unless {@code accumulate}, writes) one image's weight gradient by kernel taps, in the
+     * layout {@code D[(u kw + v), c, o]}: {@code D_uv [Cin, Cout] = xp_uv . G''^T}, where {@code xp_uv} is
+     * the zero-padded image read in place at the tap's offset (as in the forward pass) and {@code G''}
+     * is the output gradient spread over the padded plane ({@code G''[o, i (W+2p) + j] = G[o, i, j]},
+     * zero at the discarded positions). No im2col, and only the small {@code G''} is packed.
+     */
+    private static void weightGradientByTaps(Geometry g, Object x, int xOff, Object gy, int gOff, Object xp, Object gp,
+                                             Object d, int dOff, boolean accumulate) {
+        int wp = g.w + 2 * g.pad;
+        int plane = g.plane();
+        padImage(g, x, xOff, xp);
+        if (gp instanceof float[]) {
+            Arrays.fill((float[]) gp, 0, g.cout * plane, 0f);
+        } else {
+            Arrays.fill((double[]) gp, 0, g.cout * plane, 0.0);
+        }
+        for (int o = 0; o < g.cout; o++) {
+            for (int i = 0; i < g.ho; i++) {
+                System.arraycopy(gy, gOff + (o * g.ho + i) * g.wo, gp, o * plane + i * wp, g.wo);
+            }
+        }
+        for (int t = 0; t < g.kh * g.kw; t++) {
+            gemm(1, false, true, g.cin, plane, g.cout, xp, t / g.kw * wp + t % g.kw, 0, gp, 0, 0,
+                    d, dOff + t * g.cin * g.cout, 0, accumulate, null);
+        }
+    }
+
+    /** {@code dw[o, c, u, v] = D[(u kw + v), c, o]}. */
+    private static void fromTapMajorTransposed(Geometry g, Object d, Object dw) {
+        int kk = g.kh * g.kw;
+        for (int t = 0; t < kk; t++) {
+            for (int c = 0; c < g.cin; c++) {
+                for (int o = 0; o < g.cout; o++) {
+                    System.arraycopy(d, (t * g.cin + c) * g.cout + o, dw, (o * g.cin + c) * kk + t, 1);
+                }
+            }
+        }
+    }
+
+    /** {@code W'[c, o, u, v] = W[o, c, kh - 1 - u, kw - 1 - v]}: the kernel of the transposed convolution. */
+    private static Object flipKernel(Geometry g, Object w) {
+        int kk = g.kh * g.kw;
+        int len = g.cout * g.cin * kk;
+        Object out = w instanceof float[] ? new float[len] : new double[len];
+        for (int o = 0; o < g.cout; o++) {
+            for (int c = 0; c < g.cin; c++) {
+                for (int t = 0; t < kk; t++) {
+                    System.arraycopy(w, (o * g.cin + c) * kk + kk - 1 - t, out, (c * g.cout + o) * kk + t, 1);
+                }
+            }
+        }
+        return out;
     }
 
     private static void requireShape(String op, String what, Tensor t, int[] expected) {
@@ -242,22 +384,58 @@ public final class Conv2dKernels {
         final int p;
 
         Geometry(Tensor x, Tensor weight, int padding) {
-            n = x.size(0);
-            cin = x.size(1);
-            h = x.size(2);
-            w = x.size(3);
-            cout = weight.size(0);
-            kh = weight.size(2);
-            kw = weight.size(3);
-            pad = padding;
+            this(x.size(0), x.size(1), x.size(2), x.size(3), weight.size(0), weight.size(2), weight.size(3), padding);
+        }
+
+        Geometry(int n, int cin, int h, int w, int cout, int kh, int kw, int pad) {
+            this.n = n;
+            this.cin = cin;
+            this.h = h;
+            this.w = w;
+            this.cout = cout;
+            this.kh = kh;
+            this.kw = kw;
+            this.pad = pad;
             ho = h + 2 * pad - kh + 1;
             wo = w + 2 * pad - kw + 1;
             k = cin * kh * kw;
             p = ho * wo;
         }
 
+        /**
+         * The convolution that maps an output gradient to the input gradient: channels swapped, the
+         * kernel flipped, padding {@code k - 1 - pad}, so its output has the input's size.
+         */
+        Geometry transposed() {
+            return new Geometry(n, cout, ho, wo, cin, kh, kw, kh - 1 - pad);
+        }
+
+        /**
+         * Whether the input gradient is cheaper as the transposed convolution (expanding the output
+         * gradient, {@code Cout k^2} rows) than as col2im of {@code W^T G} ({@code Cin k^2} rows): with
+         * fewer output than input channels, for a square kernel and padding at most {@code k - 1}.
+         */
+        boolean transposedInputGradient() {
+            return !pointwise() && cout < cin && kh == kw && pad <= kh - 1;
+        }
+
         boolean pointwise() {
             return kh == 1 && kw == 1 && pad == 0;
+        }
+
+        /** Whether the forward pass runs as one product per kernel tap on the padded image (see the class doc). */
+        boolean shifted() {
+            return !pointwise() && cin >= SHIFT_MIN_IN && cout <= SHIFT_MAX_OUT;
+        }
+
+        /** Elements of one padded channel plane, {@code (H + 2p) (W + 2p)}. */
+        int plane() {
+            return (h + 2 * pad) * (w + 2 * pad);
+        }
+
+        /** Elements the last tap reads past the end of the padded image. */
+        int slack() {
+            return (kh - 1) * (w + 2 * pad) + kw - 1;
         }
 
         int imageIn() {

@@ -136,6 +136,7 @@ class ConvOpsTest {
         new Case(5, 24, 14, 14, 40, 1, 1, 0),
         new Case(5, 12, 14, 14, 40, 3, 3, 1),
         new Case(3, 40, 7, 9, 6, 3, 3, 1),
+        new Case(2, 33, 6, 5, 3, 2, 3, 0),
     };
 
     private static double maxAbs(double[] a) {
@@ -214,6 +215,8 @@ class ConvOpsTest {
             new Case(2, 2, 4, 4, 3, 3, 3, 1),
             new Case(2, 2, 3, 5, 3, 3, 3, 1),
             new Case(1, 2, 4, 5, 2, 2, 3, 0),
+            new Case(2, 3, 4, 5, 2, 3, 3, 1),
+            new Case(1, 3, 5, 4, 2, 3, 3, 0),
         };
         Rng rng = new Rng(5);
         for (Case c : cases) {
@@ -234,6 +237,7 @@ class ConvOpsTest {
         Rng rng = new Rng(17);
         List<Case> cases = new ArrayList<>(List.of(LARGE));
         cases.add(SMALL[5]);
+        cases.add(new Case(2, 9, 6, 5, 4, 3, 3, 0));
         for (Case c : cases) {
             for (DType dtype : DType.values()) {
                 Tensor x = c.x(rng, dtype);
