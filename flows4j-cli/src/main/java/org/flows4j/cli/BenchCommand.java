@@ -26,11 +26,19 @@ public final class BenchCommand implements Callable<Integer> {
     /** The model names the bench knows, in the order {@code all} runs them. */
     public static final List<String> MODELS = List.of("realnvp", "maf", "nsf", "nsf-ar");
 
+    /** The image models, run only when named: 1x28x28 rows (Fashion-MNIST's shape), {@code --levels} levels. */
+    public static final List<String> IMAGE_MODELS = List.of("glow", "realnvp-image");
+
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--model", defaultValue = "all", description = "realnvp, maf, nsf, nsf-ar or all (default: ${DEFAULT-VALUE})")
+    @Option(names = "--model", defaultValue = "all", description = "realnvp, maf, nsf, nsf-ar or all (default: "
+            + "${DEFAULT-VALUE}); or glow or realnvp-image on 1x28x28 images (--layers is then the steps per level and "
+            + "--hidden the conditioners' channels)")
     private String model;
+
+    @Option(names = "--levels", defaultValue = "2", description = "levels of an image model (default: ${DEFAULT-VALUE})")
+    private int levels;
 
     @Option(names = "--dim", defaultValue = "8", description = "data dimensions (default: ${DEFAULT-VALUE})")
     private int dim;
@@ -78,8 +86,8 @@ public final class BenchCommand implements Callable<Integer> {
         Parallel.setThreads(threads);
         PrintWriter out = spec.commandLine().getOut();
         for (String m : models) {
-            FlowBench.Result r = new FlowBench(m, dim, layers, hidden, batch, evalBatch, type, trainSteps, warmupSeconds,
-                    shards).run();
+            FlowBench.Result r = new FlowBench(m, dim, levels, layers, hidden, batch, evalBatch, type, trainSteps,
+                    warmupSeconds, shards).run();
             out.println(r.toJson(threads));
             out.flush();
         }
@@ -87,8 +95,11 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private String validate() {
-        if (!model.equals("all") && !MODELS.contains(model)) {
-            return "unknown model '" + model + "'; expected one of " + MODELS + " or all";
+        if (!model.equals("all") && !MODELS.contains(model) && !IMAGE_MODELS.contains(model)) {
+            return "unknown model '" + model + "'; expected one of " + MODELS + ", " + IMAGE_MODELS + " or all";
+        }
+        if (levels < 1 || levels > 2) {
+            return "--levels must be 1 or 2 for 28x28 images, got " + levels;
         }
         if (dim < 2) {
             return "--dim must be at least 2 (coupling flows split the features), got " + dim;

@@ -1,6 +1,5 @@
 package org.flows4j.cli;
 
-import org.flows4j.flows.FlowModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -12,9 +11,10 @@ import java.util.Optional;
 import org.flows4j.data.CsvReader;
 import org.flows4j.data.IdxData;
 import org.flows4j.data.IdxReader;
-import org.flows4j.tensor.ImageShape;
 import org.flows4j.data.Table;
 import org.flows4j.data.Toys;
+import org.flows4j.flows.FlowModel;
+import org.flows4j.tensor.ImageShape;
 
 /**
  * Resolves a {@code --data} argument: {@code toy:NAME} (a 2-D toy generated from the seed), a CSV file

@@ -1,8 +1,7 @@
 package org.flows4j.cli;
 
-import org.flows4j.tensor.ImageShape;
-
 import java.util.List;
+import org.flows4j.tensor.ImageShape;
 
 /**
  * Rows read by {@link DataLoader}: data {@code x [N, D]}, optional context {@code [N, C]} (null when

@@ -3,6 +3,7 @@ package org.flows4j.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.Callable;
 import org.flows4j.data.Dequantizer;
 import org.flows4j.flows.FlowModel;
@@ -35,11 +36,22 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed for toy data and dequantization (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--limit", defaultValue = "0", description = "Evaluate only the first N rows of the data; 0 for "
+            + "all (default).")
+    int limit;
+
     @Override
     public Integer call() throws Exception {
         Options.requirePositive("--rows", rows);
+        if (limit < 0) {
+            throw new IllegalArgumentException("--limit must be >= 0 (0 for all rows), got " + limit);
+        }
         FlowModel m = ModelOptions.load(model);
         Dataset d = ModelOptions.rowsFor(m, data, rows, seed);
+        if (limit > 0 && limit < d.x().length) {
+            d = new Dataset(d.source(), Arrays.copyOf(d.x(), limit), d.context() == null ? null
+                    : Arrays.copyOf(d.context(), limit), d.columns(), d.contextColumns(), d.levels(), d.image());
+        }
         if (d.x().length == 0) {
             throw new IllegalArgumentException(data + ": no rows to evaluate");
         }

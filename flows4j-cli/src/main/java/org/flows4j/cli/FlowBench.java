@@ -13,6 +13,7 @@ import org.flows4j.flows.FlowSpec;
 import org.flows4j.flows.Flows;
 import org.flows4j.optim.Adam;
 import org.flows4j.tensor.DType;
+import org.flows4j.tensor.ImageShape;
 import org.flows4j.tensor.Rng;
 import org.flows4j.tensor.Tensor;
 import org.flows4j.train.ShardedLoss;
@@ -22,7 +23,9 @@ import org.flows4j.train.ShardedLoss;
  * {@link FlowSpec} with {@code layers} steps, a reverse permutation between steps, conditioners with
  * two hidden layers of {@code hidden} ReLU units, and for the spline kinds 8 bins on [-3, 3]:
  * {@code realnvp} (affine coupling), {@code maf} (affine MADE), {@code nsf} (spline coupling) and
- * {@code nsf-ar} (spline MADE).
+ * {@code nsf-ar} (spline MADE). The image models {@code glow} and {@code realnvp-image} run on 1x28x28 rows
+ * (Fashion-MNIST's shape) with {@code levels} levels, {@code layers} steps per level and {@code hidden}
+ * channels in each convolutional conditioner; their rows are uniform in [0, 1), like dequantized pixels.
  *
  * <ul>
  *   <li>{@code train_steps_per_s = 1 / median(t_step)} over the timed steps, one step being
@@ -48,6 +51,9 @@ final class FlowBench {
     static final int EVAL_WARMUP = 2;
     static final int EVAL_REPEATS = 5;
 
+    /** The image shape of the image models: Fashion-MNIST's. */
+    static final ImageShape IMAGE = new ImageShape(1, 28, 28);
+
     private final String model;
     private final FlowSpec spec;
     private final int batch;
@@ -68,10 +74,11 @@ final class FlowBench {
         }
     }
 
-    FlowBench(String model, int dim, int layers, int hidden, int batch, int evalBatch, DType dtype, int trainSteps,
+    FlowBench(String model, int dim, int levels, int layers, int hidden, int batch, int evalBatch, DType dtype, int trainSteps,
               double warmupSeconds, int shards) {
         this.model = model;
-        this.spec = specFor(model, dim).withLayers(layers).withHidden(hidden, hidden).withSpline(8, 3.0).withDtype(dtype);
+        this.spec = specFor(model, dim, levels).withLayers(layers).withHidden(hidden, hidden).withSpline(8, 3.0)
+                .withDtype(dtype);
         this.batch = batch;
         this.evalBatch = evalBatch;
         this.trainSteps = trainSteps;
@@ -79,11 +86,17 @@ final class FlowBench {
         this.shards = shards;
     }
 
-    /** The spec of a bench model: the preset of that name with its defaults. */
-    static FlowSpec specFor(String model, int dim) {
+    /**
+     * The spec of a bench model: the preset of that name with its defaults, on {@code dim} features or, for an image
+     * model, on 1x28x28 images with {@code levels} levels.
+     */
+    static FlowSpec specFor(String model, int dim, int levels) {
+        if (BenchCommand.IMAGE_MODELS.contains(model)) {
+            return FlowSpec.defaults(model, IMAGE, levels);
+        }
         if (!BenchCommand.MODELS.contains(model)) {
             throw new IllegalArgumentException("FlowBench: unknown model '" + model + "'; expected one of "
-                    + BenchCommand.MODELS);
+                    + BenchCommand.MODELS + " or " + BenchCommand.IMAGE_MODELS);
         }
         return FlowSpec.defaults(model, dim);
     }
@@ -93,13 +106,19 @@ final class FlowBench {
         resetPeaks();
         Flow flow = Flows.build(spec);
         Rng rng = new Rng(1);
-        double train = trainStepsPerSecond(flow, Tensor.randn(rng, spec.dtype(), batch, spec.features()));
+        double train = trainStepsPerSecond(flow, rows(rng, batch));
         flow.eval();
-        Variable evalRows = Variable.constant(Tensor.randn(rng, spec.dtype(), evalBatch, spec.features()));
+        Variable evalRows = Variable.constant(rows(rng, evalBatch));
         double logProb = evalRowsPerSecond(() -> flow.logProb(evalRows));
         Rng sampleRng = new Rng(2);
         double sample = evalRowsPerSecond(() -> flow.sample(evalBatch, sampleRng));
         return new Result(model, flow.numParameters(), train, logProb, sample, peakHeapBytes() / (1024.0 * 1024.0));
+    }
+
+    /** {@code n} rows: standard normal, or for an image model uniform in [0, 1) like dequantized pixels. */
+    private Tensor rows(Rng rng, int n) {
+        return spec.image() != null ? Tensor.rand(rng, spec.dtype(), 0, 1, n, spec.features())
+                : Tensor.randn(rng, spec.dtype(), n, spec.features());
     }
 
     private double trainStepsPerSecond(Flow flow, Tensor x) {

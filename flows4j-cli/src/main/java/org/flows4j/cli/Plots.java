@@ -194,7 +194,7 @@ public final class Plots {
         s.setMarkerColor(color);
     }
 
-    private static void writePng(Path out, String op, BufferedImage image) throws IOException {
+    static void writePng(Path out, String op, BufferedImage image) throws IOException {
         if (out == null) {
             throw new IllegalArgumentException(op + ": expected an output path, got null");
         }

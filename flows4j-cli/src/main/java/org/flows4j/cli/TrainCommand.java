@@ -134,6 +134,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--test-fraction", defaultValue = "" + Fitter.DEFAULT_TEST_FRACTION, description = "Test share of the rows (default: ${DEFAULT-VALUE}).")
     double testFraction;
 
+    @Option(names = "--time-limit", defaultValue = "0", description = "Stop after the step that passes this many "
+            + "seconds of training (its epoch is validated and the best weights kept); 0 for none (default).")
+    double timeLimit;
+
     @Option(names = "--patience", defaultValue = "" + TrainConfig.DEFAULT_PATIENCE, description = "Early-stopping patience in epochs; 0 turns it off (default: ${DEFAULT-VALUE}).")
     int patience;
 
@@ -213,7 +217,8 @@ final class TrainCommand implements Callable<Integer> {
         DType type = elementType();
         Fitter.Builder fitting = Fitter.builder().config(TrainConfig.defaults().withEpochs(epochs).withBatchSize(batch)
                 .withLearningRate(lr).withWeightDecay(weightDecay).withClipNorm(clip)
-                .withSchedule(schedule.equals("cosine"), 0).withPatience(patience).withSeed(seed).withShards(shards))
+                .withSchedule(schedule.equals("cosine"), 0).withPatience(patience).withSeed(seed).withShards(shards)
+                .withTimeLimit(timeLimit))
                 .validationFraction(valFraction).testFraction(testFraction);
         fitting.build(); // checks the shares of validation and test rows before the data is read
         FitResult r;

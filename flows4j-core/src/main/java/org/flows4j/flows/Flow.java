@@ -88,7 +88,12 @@ public final class Flow extends Distribution implements Part {
     @Override
     protected Variable computeSample(int n, Variable context, Rng rng) {
         Variable baseContext = base.contextFeatures() > 0 ? context : null;
-        Variable z = base.sample(n, baseContext, rng);
+        return fromLatent(base.sample(n, baseContext, rng), context);
+    }
+
+    /** The data rows {@code x = f^-1(z; c)} of latent rows, in chunks when no gradient is recorded. */
+    private Variable fromLatent(Variable z, Variable context) {
+        int n = z.size(0);
         if (chunked(n)) {
             Tensor zv = z.value();
             Tensor cv = context == null ? null : context.value();
@@ -96,6 +101,17 @@ public final class Flow extends Distribution implements Part {
                     Variable.constant(zv.rows(r0, r1)), rowsOf(cv, r0, r1)).output().value()})[0]);
         }
         return transform.inverse(z, context).output();
+    }
+
+    /**
+     * The data rows {@code x = f^-1(z; c)} of plain latent rows, computed without recording a graph; {@code context}
+     * is null for an unconditional flow.
+     */
+    public double[][] fromLatent(double[][] z, double[][] context) {
+        try (GradMode.Scope s = GradMode.noGrad()) {
+            Variable c = context == null ? null : Variable.constant(Tensor.of(context).to(dtype()));
+            return fromLatent(Variable.constant(Tensor.of(z).to(dtype())), c).value().toDoubleMatrix();
+        }
     }
 
     @Override

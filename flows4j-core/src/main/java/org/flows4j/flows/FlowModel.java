@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.flows4j.autodiff.GradMode;
 import org.flows4j.autodiff.Variable;
 import org.flows4j.data.Standardizer;
+import org.flows4j.distribution.StandardNormal;
 import org.flows4j.nn.Parts;
 import org.flows4j.nn.UnregisteredPartException;
 import org.flows4j.tensor.DType;
@@ -234,22 +235,56 @@ public final class FlowModel {
 
     /** {@code n} samples in data units; for a conditional model every sample uses the one context row given. */
     public double[][] sample(int n, double[] context, Rng rng) {
+        return sample(n, context, rng, 1.0);
+    }
+
+    /**
+     * {@code n} samples at temperature {@code T} (Kingma &amp; Dhariwal 2018): the latents are drawn from
+     * {@code N(0, T^2 I)} instead of the standard normal base and mapped back, {@code x = f^-1(T e)} with
+     * {@code e ~ N(0, I)}; {@code T < 1} trades diversity for typical-looking samples. {@code T = 1} is
+     * {@link #sample(int, double[], Rng)}; other temperatures need a {@link StandardNormal} base.
+     *
+     * @throws IllegalArgumentException if {@code T} is not positive and finite, or {@code T != 1} with another base
+     */
+    public double[][] sample(int n, double[] context, Rng rng, double temperature) {
         if (n < 0) {
             throw new IllegalArgumentException("FlowModel.sample: the number of samples must be >= 0, got " + n);
         }
-        double[][] u;
+        if (!(temperature > 0) || Double.isInfinite(temperature)) {
+            throw new IllegalArgumentException("FlowModel.sample: the temperature must be positive and finite, got "
+                    + temperature);
+        }
+        if (temperature != 1.0 && !(flow.base() instanceof StandardNormal)) {
+            throw new IllegalArgumentException("FlowModel.sample: a temperature other than 1 needs a standard normal "
+                    + "base, got " + flow.base().getClass().getSimpleName());
+        }
+        double[][] c = null;
         if (flow.contextFeatures() > 0) {
             if (context == null || context.length != flow.contextFeatures()) {
                 throw new ShapeMismatchException("FlowModel.sample: expected a context of " + flow.contextFeatures()
                         + " values, got " + (context == null ? "none" : context.length));
             }
-            double[][] c = {context};
+            c = new double[][] {context};
             if (preprocessing.context() != null) {
                 c = preprocessing.context().forward(c);
             }
-            u = flow.sampleArray(n, c, rng);
+        }
+        double[][] u;
+        if (temperature == 1.0) {
+            u = c == null ? flow.sampleArray(n, rng) : flow.sampleArray(n, c, rng);
         } else {
-            u = flow.sampleArray(n, rng);
+            double[][] z = new double[n][flow.features()];
+            for (double[] row : z) {
+                for (int j = 0; j < row.length; j++) {
+                    row[j] = temperature * rng.nextGaussian();
+                }
+            }
+            double[][] rows = null;
+            if (c != null) {
+                rows = new double[n][];
+                Arrays.fill(rows, c[0]);
+            }
+            u = flow.fromLatent(z, rows);
         }
         return preprocessing.data() == null ? u : preprocessing.data().inverse(u);
     }

@@ -1,8 +1,5 @@
 package org.flows4j.io;
 
-import org.flows4j.flows.TrainingSummary;
-import org.flows4j.flows.Preprocessing;
-import org.flows4j.flows.FlowModel;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -12,12 +9,15 @@ import java.util.List;
 import java.util.Locale;
 import org.flows4j.autodiff.Activation;
 import org.flows4j.data.Standardizer;
+import org.flows4j.flows.EpochStats;
+import org.flows4j.flows.FlowModel;
+import org.flows4j.flows.FlowSpec;
+import org.flows4j.flows.Preprocessing;
+import org.flows4j.flows.TrainingSummary;
 import org.flows4j.nn.PartConfig;
 import org.flows4j.nn.Parts;
-import org.flows4j.flows.FlowSpec;
-import org.flows4j.tensor.ImageShape;
 import org.flows4j.tensor.DType;
-import org.flows4j.flows.EpochStats;
+import org.flows4j.tensor.ImageShape;
 
 /**
  * The {@code model.json} of a model file:

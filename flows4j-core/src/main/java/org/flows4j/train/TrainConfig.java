@@ -42,10 +42,12 @@ import org.flows4j.optim.OptimizerFactory;
  * @param optimizer     makes the optimizer from the model's parameters; null for Adam / AdamW
  * @param schedule      the learning rate of every step; null for the built-in schedule of
  *                      {@code learningRate}, {@code cosine} and {@code warmupSteps}
+ * @param timeLimitSeconds wall-clock budget of the training loop: the first step that ends past it is the last,
+ *                      its epoch is validated as usual (so the best weights are still restored); 0 for none
  */
 public record TrainConfig(int epochs, int batchSize, double learningRate, double weightDecay, double clipNorm,
                           boolean cosine, long warmupSteps, int patience, long seed, int evalBatchSize, int shards,
-                          OptimizerFactory optimizer, LrSchedule schedule) {
+                          OptimizerFactory optimizer, LrSchedule schedule, double timeLimitSeconds) {
 
     /** Default {@link #shards}: one per core of a two-core machine, the smallest kind we target. */
     public static final int DEFAULT_SHARDS = 2;
@@ -64,6 +66,8 @@ public record TrainConfig(int epochs, int batchSize, double learningRate, double
         require(patience >= 0, "patience must be >= 0, got " + patience);
         require(evalBatchSize >= 1, "evalBatchSize must be >= 1, got " + evalBatchSize);
         require(shards >= 1, "shards must be >= 1, got " + shards);
+        require(timeLimitSeconds >= 0 && Double.isFinite(timeLimitSeconds), "timeLimitSeconds must be finite and >= 0 "
+                + "(0 for none), got " + timeLimitSeconds);
         require(optimizer == null || weightDecay == 0, "weightDecay belongs to the default Adam optimizer; with an "
                 + "optimizer factory expected weightDecay 0 (set the decay in the factory), got " + weightDecay);
         require(schedule == null || warmupSteps == 0, "warmupSteps belongs to the built-in schedule; with a given "
@@ -89,7 +93,7 @@ public record TrainConfig(int epochs, int batchSize, double learningRate, double
      */
     public static TrainConfig defaults() {
         return new TrainConfig(AUTO_EPOCHS, DEFAULT_BATCH, DEFAULT_LEARNING_RATE, 0, DEFAULT_CLIP, true, 0, DEFAULT_PATIENCE, 0,
-                4096, DEFAULT_SHARDS, null, null);
+                4096, DEFAULT_SHARDS, null, null, 0);
     }
 
     /** {@link #defaults()} with {@link #autoEpochs}{@code (trainRows, DEFAULT_BATCH)} epochs. */
@@ -206,11 +210,16 @@ public record TrainConfig(int epochs, int batchSize, double learningRate, double
         return with(f -> f.shards = n);
     }
 
+    /** A copy with a wall-clock budget of {@code seconds} for the training loop (0 for none). */
+    public TrainConfig withTimeLimit(double seconds) {
+        return with(f -> f.timeLimitSeconds = seconds);
+    }
+
     private TrainConfig with(Consumer<Fields> change) {
         Fields f = new Fields(this);
         change.accept(f);
         return new TrainConfig(f.epochs, f.batchSize, f.learningRate, f.weightDecay, f.clipNorm, f.cosine, f.warmupSteps,
-                f.patience, f.seed, f.evalBatchSize, f.shards, f.optimizer, f.schedule);
+                f.patience, f.seed, f.evalBatchSize, f.shards, f.optimizer, f.schedule, f.timeLimitSeconds);
     }
 
     /** The fields of a configuration as variables, for the withers. */
@@ -228,6 +237,7 @@ public record TrainConfig(int epochs, int batchSize, double learningRate, double
         int shards;
         OptimizerFactory optimizer;
         LrSchedule schedule;
+        double timeLimitSeconds;
 
         Fields(TrainConfig c) {
             epochs = c.epochs;
@@ -243,6 +253,7 @@ public record TrainConfig(int epochs, int batchSize, double learningRate, double
             shards = c.shards;
             optimizer = c.optimizer;
             schedule = c.schedule;
+            timeLimitSeconds = c.timeLimitSeconds;
         }
     }
 

@@ -9,7 +9,7 @@ import java.util.List;
  * @param history      one entry per completed epoch, in order
  * @param bestEpoch    the 1-based epoch whose weights the model holds now (the last epoch without validation data)
  * @param bestValNll   that epoch's validation NLL, NaN without validation data
- * @param stoppedEarly whether patience ran out before the last epoch
+ * @param stoppedEarly whether training stopped before the last epoch: patience or the time limit ran out
  * @param steps        optimizer steps taken in the whole run
  */
 public record TrainResult(List<EpochStats> history, int bestEpoch, double bestValNll, boolean stoppedEarly, long steps) {

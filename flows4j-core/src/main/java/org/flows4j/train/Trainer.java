@@ -21,7 +21,9 @@ import org.flows4j.tensor.Tensor;
  *
  * <p>With validation data the mean validation NLL is computed after every epoch (evaluation mode, no
  * gradients); the weights of the best epoch are kept and restored at the end, and training stops when
- * {@code patience} epochs pass without improvement. Without validation data the final weights are kept.
+ * {@code patience} epochs pass without improvement. Without validation data the final weights are kept. With a
+ * {@link TrainConfig#timeLimitSeconds time limit} the step that ends past it is the last: its (partial) epoch is
+ * validated and recorded like any other, so the best weights are still restored.
  *
  * <p>Deterministic: the only randomness is the shuffling generator seeded from the configuration and
  * the dropout masks of the model's conditioners, a function of the step number and shard index
@@ -74,8 +76,11 @@ public final class Trainer {
         int[] order = new int[n];
         ShardedLoss lossFn = new ShardedLoss(config.shards());
         boolean stoppedEarly = false;
+        boolean outOfTime = false;
+        long deadline = config.timeLimitSeconds() > 0 ? System.nanoTime() + (long) (config.timeLimitSeconds() * 1e9)
+                : Long.MAX_VALUE;
         model.train(true);
-        for (int epoch = run.epochsDone + 1; epoch <= epochs; epoch++) {
+        for (int epoch = run.epochsDone + 1; epoch <= epochs && !outOfTime; epoch++) {
             long t0 = System.nanoTime();
             Tensor rows = data.trainRows(epoch);
             for (int i = 0; i < n; i++) {
@@ -83,7 +88,8 @@ public final class Trainer {
             }
             run.rng.shuffle(order);
             double lossSum = 0;
-            for (int b = 0; b < perEpoch; b++) {
+            int stepsThisEpoch = 0;
+            for (int b = 0; b < perEpoch && !outOfTime; b++) {
                 int from = b * config.batchSize();
                 int to = Math.min(n, from + config.batchSize());
                 double lr = schedule.lr(run.steps);
@@ -96,7 +102,9 @@ public final class Trainer {
                 opt.step();
                 run.steps++;
                 lossSum += loss;
+                stepsThisEpoch++;
                 out.onStep(epoch, run.steps, loss);
+                outOfTime = System.nanoTime() > deadline;
             }
             double val = data.hasValidation() ? Evaluation.meanNll(model, data.validation(), data.validationContext(),
                     config.evalBatchSize()) : Double.NaN;
@@ -112,11 +120,11 @@ public final class Trainer {
                     run.badEpochs++;
                 }
             }
-            EpochStats stats = new EpochStats(epoch, run.steps, lossSum / perEpoch, val, opt.learningRate(),
+            EpochStats stats = new EpochStats(epoch, run.steps, lossSum / stepsThisEpoch, val, opt.learningRate(),
                     (System.nanoTime() - t0) / 1e9);
             run.history.add(stats);
             out.onEpochEnd(stats, () -> run.snapshot(model, opt));
-            if (config.patience() > 0 && run.badEpochs >= config.patience() && epoch < epochs) {
+            if (outOfTime || config.patience() > 0 && run.badEpochs >= config.patience() && epoch < epochs) {
                 stoppedEarly = true;
                 break;
             }

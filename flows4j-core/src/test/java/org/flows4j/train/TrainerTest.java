@@ -55,6 +55,23 @@ class TrainerTest {
     }
 
     @Test
+    void aTimeLimitEndsTrainingAfterTheStepThatPassesItAndValidatesThatEpoch() {
+        Tensor x = gaussian(2, 2000, 1.5, 0.7);
+        DiagonalNormal model = new DiagonalNormal(2, DType.FLOAT64);
+        TrainConfig cfg = TrainConfig.defaults().withEpochs(1_000_000).withBatchSize(10).withLearningRate(0.01)
+                .withPatience(0).withTimeLimit(0.3);
+        long t0 = System.nanoTime();
+        TrainResult r = new Trainer(cfg).fit(model, TrainData.of(x, x), null);
+        assertTrue(System.nanoTime() - t0 < 60e9, "a 0.3 s budget must end a run of a million epochs");
+        assertTrue(r.stoppedEarly());
+        assertTrue(r.steps() >= 1 && r.steps() < 1_000_000L * 200, "steps " + r.steps());
+        EpochStats last = r.history().get(r.history().size() - 1);
+        assertEquals(r.steps(), last.steps());
+        assertTrue(Double.isFinite(last.valNll()) && Double.isFinite(last.trainLoss()), last.toString());
+        assertThrows(IllegalArgumentException.class, () -> TrainConfig.defaults().withTimeLimit(-1));
+    }
+
+    @Test
     void fitsAGaussianToItsMaximumLikelihoodSolution() {
         Tensor x = gaussian(1, 2000, 1.5, 0.7);
         DiagonalNormal model = new DiagonalNormal(2, DType.FLOAT64);
