@@ -23,6 +23,22 @@ final class ImageGrid {
         Plots.writePng(out, "image grid", render(rows, shape, columns));
     }
 
+    /** Two grids side by side, {@code left} and {@code right}, with a gap of {@code 4 GAP} between them. */
+    static void writeBeside(Path out, double[][] left, double[][] right, ImageShape shape, int columns)
+            throws IOException {
+        BufferedImage a = render(left, shape, columns);
+        BufferedImage b = render(right, shape, columns);
+        BufferedImage both = new BufferedImage(a.getWidth() + 4 * GAP + b.getWidth(), Math.max(a.getHeight(),
+                b.getHeight()), BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = both.createGraphics();
+        g.setColor(java.awt.Color.WHITE);
+        g.fillRect(a.getWidth(), 0, 4 * GAP, both.getHeight());
+        g.drawImage(a, 0, 0, null);
+        g.drawImage(b, a.getWidth() + 4 * GAP, 0, null);
+        g.dispose();
+        Plots.writePng(out, "image grid", both);
+    }
+
     /** The grid image of {@code rows}. */
     static BufferedImage render(double[][] rows, ImageShape shape, int columns) {
         if (shape.channels() != 1 && shape.channels() != 3) {

@@ -125,6 +125,25 @@ class ImageCliTest {
     }
 
     @Test
+    void theImageDemoTrainsForItsTimeAndWritesSamplesBesideData() throws IOException {
+        Path out = dir.resolve("demo");
+        CliEndToEndTest.Run r = CliEndToEndTest.run("demo", "--images", "--images-data", images.toString(),
+                "--seconds", "2", "--threads", "1", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("test bits/dim"), r.out());
+        BufferedImage img = ImageIO.read(out.resolve("images.png").toFile());
+        int grid = 8 * (8 + ImageGrid.GAP) + ImageGrid.GAP;
+        assertEquals(2 * grid + 4 * ImageGrid.GAP, img.getWidth());
+        assertEquals(grid, img.getHeight());
+        assertEquals(0xffffffff, img.getRGB(grid + 1, 5), "a white band between samples and data");
+        assertTrue(Files.exists(out.resolve("glow.flow")));
+        CliEndToEndTest.Run missing = CliEndToEndTest.run("demo", "--images", "--images-data",
+                dir.resolve("none.gz").toString(), "--out", out.toString());
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("none.gz"), missing.err());
+    }
+
+    @Test
     void imageOptionsRefuseNonImageDataAndBadValuesInOneLine() {
         CliEndToEndTest.Run r = CliEndToEndTest.run("train", "--data", "toy:moons", "--flow", "glow", "--out",
                 dir.resolve("x.flow").toString());
