@@ -14,7 +14,7 @@ import org.flows4j.transform.Transform;
 import org.flows4j.transform.autoregressive.InverseAutoregressive;
 
 /**
- * The registry of {@link Preset}s by name: the six built-ins, then any found by {@link ServiceLoader} or
+ * The registry of {@link Preset}s by name: the built-ins (six tabular, two image), then any found by {@link ServiceLoader} or
  * added with {@link #register}. Thread-safe.
  */
 public final class Presets {
