@@ -103,9 +103,9 @@ public record FlowSpec(String kind, int features, int contextFeatures, int layer
     /** The conditioner networks: {@code mlp} (the default) and {@code resnet}. */
     public static final List<String> CONDITIONERS = List.of("mlp", "resnet");
 
-    /** The kinds built from coupling layers, the ones a {@code resnet} conditioner is available for. */
+    /** The tabular kinds built from coupling layers, the ones a {@code resnet} conditioner is available for. */
     public static List<String> couplingKinds() {
-        return Presets.names().stream().filter(k -> Presets.get(k).isCoupling()).toList();
+        return Presets.names().stream().filter(k -> Presets.get(k).isCoupling() && !Presets.get(k).isImage()).toList();
     }
 
     /** Validates every field; errors name the field, the expected and the actual value. */
@@ -197,7 +197,7 @@ public record FlowSpec(String kind, int features, int contextFeatures, int layer
         if (!conditioner.equals("resnet")) {
             return;
         }
-        if (!Presets.get(kind).isCoupling()) {
+        if (!couplingKinds().contains(kind)) {
             throw new IllegalArgumentException("FlowSpec: conditioner 'resnet' works with the coupling kinds "
                     + couplingKinds() + ", got kind '" + kind + "' (use conditioner 'mlp')");
         }
