@@ -99,8 +99,14 @@ class BenchCommandTest {
 
     @Test
     void unknownModelPrintsOneLineAndExitsTwo() {
-        assertEquals(2, Main.run("bench", "--model", "glow"));
-        assertBadInput("glow");
+        assertEquals(2, Main.run("bench", "--model", "flowy"));
+        assertBadInput("flowy");
+    }
+
+    @Test
+    void imageLevelsThatDoNotFitTheImagePrintOneLineAndExitTwo() {
+        assertEquals(2, Main.run("bench", "--model", "glow", "--levels", "3"));
+        assertBadInput("--levels");
     }
 
     @Test
