@@ -475,60 +475,40 @@ public final class Conv2dKernels {
         return Math.max(firstInside(g, v), Math.min(g.wo, g.w + g.pad - v));
     }
 
-    /** {@code col[(c kh + u) kw + v, i W' + j] = x[c, i + u - pad, j + v - pad]}, zero outside the image. */
+    /**
+     * {@code col[(c kh + u) kw + v, i W' + j] = x[c, i + u - pad, j + v - pad]}, zero outside the image; {@code x}
+     * and {@code col} are both {@code float[]} or both {@code double[]} (copies and zero fills only, so one body
+     * serves both element types).
+     */
     private static void im2col(Geometry g, Object x, int xOff, Object col) {
-        if (x instanceof float[]) {
-            im2col(g, (float[]) x, xOff, (float[]) col);
+        int row = 0;
+        for (int c = 0; c < g.cin; c++) {
+            int plane = xOff + c * g.h * g.w;
+            for (int u = 0; u < g.kh; u++) {
+                for (int v = 0; v < g.kw; v++, row++) {
+                    int j0 = firstInside(g, v);
+                    int j1 = endInside(g, v);
+                    int dst = row * g.p;
+                    for (int i = 0; i < g.ho; i++, dst += g.wo) {
+                        int iy = i + u - g.pad;
+                        if (iy < 0 || iy >= g.h) {
+                            zero(col, dst, dst + g.wo);
+                            continue;
+                        }
+                        zero(col, dst, dst + j0);
+                        System.arraycopy(x, plane + iy * g.w + j0 + v - g.pad, col, dst + j0, j1 - j0);
+                        zero(col, dst + j1, dst + g.wo);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void zero(Object a, int from, int to) {
+        if (a instanceof float[] f) {
+            Arrays.fill(f, from, to, 0f);
         } else {
-            im2col(g, (double[]) x, xOff, (double[]) col);
-        }
-    }
-
-    private static void im2col(Geometry g, float[] x, int xOff, float[] col) {
-        int row = 0;
-        for (int c = 0; c < g.cin; c++) {
-            int plane = xOff + c * g.h * g.w;
-            for (int u = 0; u < g.kh; u++) {
-                for (int v = 0; v < g.kw; v++, row++) {
-                    int j0 = firstInside(g, v);
-                    int j1 = endInside(g, v);
-                    int dst = row * g.p;
-                    for (int i = 0; i < g.ho; i++, dst += g.wo) {
-                        int iy = i + u - g.pad;
-                        if (iy < 0 || iy >= g.h) {
-                            Arrays.fill(col, dst, dst + g.wo, 0f);
-                            continue;
-                        }
-                        Arrays.fill(col, dst, dst + j0, 0f);
-                        System.arraycopy(x, plane + iy * g.w + j0 + v - g.pad, col, dst + j0, j1 - j0);
-                        Arrays.fill(col, dst + j1, dst + g.wo, 0f);
-                    }
-                }
-            }
-        }
-    }
-
-    private static void im2col(Geometry g, double[] x, int xOff, double[] col) {
-        int row = 0;
-        for (int c = 0; c < g.cin; c++) {
-            int plane = xOff + c * g.h * g.w;
-            for (int u = 0; u < g.kh; u++) {
-                for (int v = 0; v < g.kw; v++, row++) {
-                    int j0 = firstInside(g, v);
-                    int j1 = endInside(g, v);
-                    int dst = row * g.p;
-                    for (int i = 0; i < g.ho; i++, dst += g.wo) {
-                        int iy = i + u - g.pad;
-                        if (iy < 0 || iy >= g.h) {
-                            Arrays.fill(col, dst, dst + g.wo, 0.0);
-                            continue;
-                        }
-                        Arrays.fill(col, dst, dst + j0, 0.0);
-                        System.arraycopy(x, plane + iy * g.w + j0 + v - g.pad, col, dst + j0, j1 - j0);
-                        Arrays.fill(col, dst + j1, dst + g.wo, 0.0);
-                    }
-                }
-            }
+            Arrays.fill((double[]) a, from, to, 0.0);
         }
     }
 
