@@ -1,7 +1,6 @@
 package org.flows4j.transform;
 
 import org.flows4j.autodiff.Activation;
-import org.flows4j.autodiff.ActivationOps;
 import org.flows4j.autodiff.ArithmeticOps;
 import org.flows4j.autodiff.ConvOps;
 import org.flows4j.autodiff.IndexOps;
@@ -145,13 +144,11 @@ public final class InvertibleConv1x1 extends Transform implements Part {
     }
 
     private Variable lowerMatrix() {
-        Variable ones = Variable.constant(Tensor.ones(logDiagU.value().dtype(), shape.channels()));
-        return TriangleOps.assemble(lowerEntries == null ? null : lowerEntries.variable(), ones, true);
+        return TriangleOps.unitLower(lowerEntries, logDiagU);
     }
 
     private Variable upperMatrix() {
-        return TriangleOps.assemble(upperEntries == null ? null : upperEntries.variable(),
-                ActivationOps.exp(logDiagU.variable()), false);
+        return TriangleOps.expDiagonalUpper(upperEntries, logDiagU);
     }
 
     private int[] permutation() {

@@ -4,7 +4,6 @@ import org.flows4j.nn.Parts;
 import org.flows4j.nn.PartConfig;
 import org.flows4j.nn.Part;
 import org.flows4j.autodiff.Activation;
-import org.flows4j.autodiff.ActivationOps;
 import org.flows4j.autodiff.ArithmeticOps;
 import org.flows4j.autodiff.IndexOps;
 import org.flows4j.autodiff.LinalgOps;
@@ -188,13 +187,11 @@ public final class LULinear extends Transform implements Part {
     }
 
     private Variable lowerMatrix() {
-        Variable ones = Variable.constant(Tensor.ones(logDiagU.value().dtype(), features()));
-        return TriangleOps.assemble(lowerEntries == null ? null : lowerEntries.variable(), ones, true);
+        return TriangleOps.unitLower(lowerEntries, logDiagU);
     }
 
     private Variable upperMatrix() {
-        return TriangleOps.assemble(upperEntries == null ? null : upperEntries.variable(),
-                ActivationOps.exp(logDiagU.variable()), false);
+        return TriangleOps.expDiagonalUpper(upperEntries, logDiagU);
     }
 
     private static int[] identityPerm(int d) {

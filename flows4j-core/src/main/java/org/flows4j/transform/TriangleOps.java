@@ -1,6 +1,8 @@
 package org.flows4j.transform;
 
+import org.flows4j.autodiff.ActivationOps;
 import org.flows4j.autodiff.Variable;
+import org.flows4j.nn.Parameter;
 import org.flows4j.tensor.Shape;
 import org.flows4j.tensor.ShapeMismatchException;
 import org.flows4j.tensor.Tensor;
@@ -14,6 +16,17 @@ import org.flows4j.tensor.Tensor;
  */
 final class TriangleOps {
     private TriangleOps() {
+    }
+
+    /** {@code L}: unit lower triangular with strict entries {@code lower} (a parameter, or null for {@code D = 1}). */
+    static Variable unitLower(Parameter lower, Parameter logDiag) {
+        Variable ones = Variable.constant(Tensor.ones(logDiag.value().dtype(), logDiag.value().numel()));
+        return assemble(lower == null ? null : lower.variable(), ones, true);
+    }
+
+    /** {@code U}: upper triangular with strict entries {@code upper} (or null for {@code D = 1}) and diagonal {@code exp(logDiag)}. */
+    static Variable expDiagonalUpper(Parameter upper, Parameter logDiag) {
+        return assemble(upper == null ? null : upper.variable(), ActivationOps.exp(logDiag.variable()), false);
     }
 
     /**
