@@ -44,6 +44,10 @@ import org.flows4j.train.ShardedLoss;
  *       with the peaks reset after a {@code System.gc()} just before the model is built. It counts
  *       garbage not yet collected, so it is an upper bound of what the model needs and depends on the
  *       collector's young-generation size.</li>
+ *   <li>{@code live_heap_start_mb} and {@code live_heap_end_mb}: heap in use right after a full collection
+ *       ({@code System.gc()}, untimed) before the first and after the last timed training step; their difference
+ *       is what the timed steps retained (flat training memory: near 0 however many steps, e.g.
+ *       {@code --train-steps 1000}).</li>
  * </ul>
  */
 final class FlowBench {
@@ -61,16 +65,17 @@ final class FlowBench {
     private final int trainSteps;
     private final long warmupNanos;
     private final int shards;
+    private final double[] liveHeapMb = new double[2];
 
     /** The figures of one model. */
     record Result(String model, long params, double trainStepsPerS, double logProbRowsPerS, double sampleRowsPerS,
-                  double peakHeapMb) {
+                  double peakHeapMb, double liveHeapStartMb, double liveHeapEndMb) {
         /** The JSON line of these figures, measured with {@code threads} kernel threads. */
         String toJson(int threads) {
             return String.format(Locale.ROOT, "{\"lib\":\"flows4j\",\"model\":\"%s\",\"threads\":%d,\"params\":%d,"
                     + "\"train_steps_per_s\":%.2f,\"logprob_rows_per_s\":%.0f,\"sample_rows_per_s\":%.0f,"
-                    + "\"peak_heap_mb\":%.1f}", model, threads, params, trainStepsPerS, logProbRowsPerS,
-                    sampleRowsPerS, peakHeapMb);
+                    + "\"peak_heap_mb\":%.1f,\"live_heap_start_mb\":%.1f,\"live_heap_end_mb\":%.1f}", model, threads,
+                    params, trainStepsPerS, logProbRowsPerS, sampleRowsPerS, peakHeapMb, liveHeapStartMb, liveHeapEndMb);
         }
     }
 
@@ -112,7 +117,8 @@ final class FlowBench {
         double logProb = evalRowsPerSecond(() -> flow.logProb(evalRows));
         Rng sampleRng = new Rng(2);
         double sample = evalRowsPerSecond(() -> flow.sample(evalBatch, sampleRng));
-        return new Result(model, flow.numParameters(), train, logProb, sample, peakHeapBytes() / (1024.0 * 1024.0));
+        return new Result(model, flow.numParameters(), train, logProb, sample, peakHeapBytes() / MB, liveHeapMb[0],
+                liveHeapMb[1]);
     }
 
     /** {@code n} rows: standard normal, or for an image model uniform in [0, 1) like dequantized pixels. */
@@ -130,11 +136,13 @@ final class FlowBench {
             step(loss, flow, adam, x);
         }
         long[] times = new long[trainSteps];
+        liveHeapMb[0] = liveHeapBytes() / MB;
         for (int i = 0; i < trainSteps; i++) {
             long t0 = System.nanoTime();
             step(loss, flow, adam, x);
             times[i] = System.nanoTime() - t0;
         }
+        liveHeapMb[1] = liveHeapBytes() / MB;
         return 1e9 / median(times);
     }
 
@@ -212,6 +220,14 @@ final class FlowBench {
                 pool.resetPeakUsage();
             }
         }
+    }
+
+    private static final double MB = 1024.0 * 1024.0;
+
+    /** Heap in use after a full collection: the live data. */
+    private static long liveHeapBytes() {
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     private static long peakHeapBytes() {

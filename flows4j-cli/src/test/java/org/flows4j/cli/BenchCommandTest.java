@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 class BenchCommandTest {
     private static final List<String> FIELDS = List.of("lib", "model", "threads", "params", "train_steps_per_s",
-            "logprob_rows_per_s", "sample_rows_per_s", "peak_heap_mb");
+            "logprob_rows_per_s", "sample_rows_per_s", "peak_heap_mb", "live_heap_start_mb", "live_heap_end_mb");
     private static final Pattern PAIR = Pattern.compile("\"([a-z_]+)\":(\"[^\"]*\"|[0-9.eE+-]+)");
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -83,6 +83,10 @@ class BenchCommandTest {
             for (String k : FIELDS.subList(3, FIELDS.size())) {
                 double v = Double.parseDouble(f.get(k));
                 assertTrue(v > 0 && Double.isFinite(v), k + " = " + v + " in " + lines.get(i));
+            }
+            double peak = Double.parseDouble(f.get("peak_heap_mb"));
+            for (String live : List.of("live_heap_start_mb", "live_heap_end_mb")) {
+                assertTrue(Double.parseDouble(f.get(live)) <= peak, live + " above the peak in " + lines.get(i));
             }
         }
     }
