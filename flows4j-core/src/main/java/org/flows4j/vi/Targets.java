@@ -2,12 +2,15 @@ package org.flows4j.vi;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 import org.flows4j.autodiff.GradMode;
 import org.flows4j.autodiff.Variable;
 import org.flows4j.tensor.Tensor;
 
 /**
- * Built-in targets with known {@code log Z} and a lookup by name for the command line.
+ * Built-in targets with known {@code log Z}, a lookup by name for the command line, and targets made from plain
+ * {@code double[]} functions.
  *
  * <p>The built-ins ({@link #NAMES}):
  * <ul>
@@ -104,6 +107,37 @@ public final class Targets {
             default:
                 throw new IllegalArgumentException("unknown target '" + name + "'; expected one of " + NAMES);
         }
+    }
+
+    /**
+     * A target on {@code d} features from plain functions of one row: {@code log p~(x)} and its gradient
+     * {@code d log p~ / dx} (an array of {@code d} values). The batch's log-density calls {@code logDensity} once
+     * per row, in float64; a backward pass calls {@code gradient} once per row and multiplies the result by the
+     * row's upstream gradient. Cost: {@code N} calls of each per batch of {@code N} rows, on the calling thread.
+     * The row array passed to either function is a fresh copy, the function's to read during the call. The
+     * functions must be thread-safe if the target is used from several threads (sharded training).
+     */
+    public static Target fromFunction(int d, ToDoubleFunction<double[]> logDensity,
+            Function<double[], double[]> gradient) {
+        if (gradient == null) {
+            throw new IllegalArgumentException("Targets.fromFunction: the gradient function must be given, got null "
+                    + "(use fromFunction(d, logDensity) for central differences)");
+        }
+        return new FunctionTarget(d, logDensity, gradient);
+    }
+
+    /**
+     * A target on {@code d} features from a plain {@code log p~(x)} of one row, its gradient taken by central
+     * differences: {@code (f(x + h_j e_j) - f(x - h_j e_j)) / (2 h_j)} with {@code h_j = eps^(1/3) max(1, |x_j|)}
+     * ({@code eps^(1/3)} about {@code 6.1e-6}), which leaves about 10 correct digits for a smooth {@code f} of
+     * moderate size. Cost: a forward pass calls {@code logDensity} {@code N} times; a backward pass
+     * {@code 2 d N} more times. Near the edge of a support where {@code f} is {@code -infinity} the difference is
+     * not finite; give an exact gradient there ({@link #fromFunction(int, ToDoubleFunction, Function)}).
+     * During a backward pass the row array passed to {@code logDensity} is shifted in place between calls, so the
+     * function must not keep it.
+     */
+    public static Target fromFunction(int d, ToDoubleFunction<double[]> logDensity) {
+        return new FunctionTarget(d, logDensity, null);
     }
 
     /**
