@@ -88,7 +88,8 @@ public final class TransformChecker {
      * its example if that is a transform (a network or an elementwise transformer type's example is the
      * transform it is embedded in), or the transform of a flow; a distribution's example has no transform and
      * is left out. Then the ready-made flows' transforms, {@code flow:KIND} for every {@link FlowSpec#KINDS kind}
-     * and {@code flow:KIND+context} with a 2-feature context (2 steps, hidden layers of 16, seed 7), and
+     * and {@code flow:KIND+context} with a 2-feature context (2 steps, hidden layers of 16, seed 7),
+     * {@code flow:planar} and {@code flow:radial} ({@link FlowSpec#VARIATIONAL_KINDS}, which take no context), and
      * {@code flow:glow}, {@code flow:realnvp-image} on 1x4x4 images (2 levels, 1 step per level, 4 channels). This is
      * the list {@code flows4j check} runs.
      */
@@ -109,6 +110,9 @@ public final class TransformChecker {
         for (String kind : FlowSpec.KINDS) {
             out.put("flow:" + kind, presetTransform(kind, d, 0));
             out.put("flow:" + kind + "+context", presetTransform(kind, d, 2));
+        }
+        for (String kind : FlowSpec.VARIATIONAL_KINDS) {
+            out.put("flow:" + kind, presetTransform(kind, d, 0));
         }
         for (String kind : FlowSpec.IMAGE_KINDS) {
             FlowSpec spec = FlowSpec.defaults(kind, new ImageShape(1, 4, 4), 2).withLayers(1).withHidden(4)

@@ -16,9 +16,11 @@ import org.flows4j.tensor.ImageShape;
  * {@code LULinear} (as in the NSF paper). The base distribution is a standard normal.
  *
  * @param kind            one of {@link #KINDS}: {@code nice}, {@code realnvp}, {@code maf}, {@code iaf},
- *                        {@code nsf} (spline coupling), {@code nsf-ar} (autoregressive spline), or an image kind
- *                        of {@link #IMAGE_KINDS}, {@code glow} and {@code realnvp-image} ({@code layers} is then the
- *                        steps per level and {@code hidden[0]} the conditioners' channels)
+ *                        {@code nsf} (spline coupling), {@code nsf-ar} (autoregressive spline), a kind of
+ *                        {@link #VARIATIONAL_KINDS}, {@code planar} and {@code radial} (no conditioner, no context:
+ *                        only {@code features}, {@code layers}, {@code luMixing}, {@code dtype} and {@code seed}
+ *                        matter), or an image kind of {@link #IMAGE_KINDS}, {@code glow} and {@code realnvp-image}
+ *                        ({@code layers} is then the steps per level and {@code hidden[0]} the conditioners' channels)
  * @param features        data dimensions {@code D} (at least 2 for coupling kinds)
  * @param contextFeatures context dimensions (0 for an unconditional flow)
  * @param layers          number of coupling or autoregressive steps
@@ -59,6 +61,12 @@ public record FlowSpec(String kind, int features, int contextFeatures, int layer
 
     /** The built-in flow kinds; {@link Presets#names()} adds any registered preset. */
     public static final List<String> KINDS = List.of("nice", "realnvp", "maf", "iaf", "nsf", "nsf-ar");
+
+    /**
+     * The built-in kinds for variational inference: chains of Rezende and Mohamed's planar or radial steps, which
+     * sample in closed form (their {@code inverse}) and take no context.
+     */
+    public static final List<String> VARIATIONAL_KINDS = List.of("planar", "radial");
 
     /** The built-in image kinds (multi-scale, convolutional); they need {@link #image()}. */
     public static final List<String> IMAGE_KINDS = List.of("glow", "realnvp-image");
@@ -122,6 +130,10 @@ public record FlowSpec(String kind, int features, int contextFeatures, int layer
         }
         if (contextFeatures < 0) {
             throw new IllegalArgumentException("FlowSpec: contextFeatures must be >= 0, got " + contextFeatures);
+        }
+        if (contextFeatures > 0 && !Presets.get(kind).takesContext()) {
+            throw new IllegalArgumentException("FlowSpec: a " + kind + " flow takes no context, expected 0 context "
+                    + "features, got " + contextFeatures);
         }
         if (layers < 1) {
             throw new IllegalArgumentException("FlowSpec: layers must be >= 1, got " + layers);
@@ -209,13 +221,14 @@ public record FlowSpec(String kind, int features, int contextFeatures, int layer
 
     /**
      * The defaults of the library and of {@code flows4j train} for {@code kind} on {@code features} dimensions:
-     * {@value #DEFAULT_LAYERS} steps, conditioners with two hidden layers of {@value #DEFAULT_WIDTH} ReLU units,
+     * the preset's {@link Preset#defaultLayers() default number of steps} ({@value #DEFAULT_LAYERS}; 16 for
+     * {@code planar} and {@code radial}), conditioners with two hidden layers of {@value #DEFAULT_WIDTH} ReLU units,
      * {@value #DEFAULT_BINS} spline bins on [-4, 4], no LU mixing, float32, seed 0, the conditioner input bound of
      * {@link #defaultInputBound(String)}, both halves of coupling steps transformed, the soft-clamp affine scale.
      */
     public static FlowSpec defaults(String kind, int features) {
-        return new FlowSpec(kind, features, 0, DEFAULT_LAYERS, new int[] {DEFAULT_WIDTH, DEFAULT_WIDTH}, Activation.RELU,
-                DEFAULT_BINS, DEFAULT_TAIL_BOUND, false, DType.FLOAT32, 0);
+        return new FlowSpec(kind, features, 0, Presets.get(kind).defaultLayers(), new int[] {DEFAULT_WIDTH, DEFAULT_WIDTH},
+                Activation.RELU, DEFAULT_BINS, DEFAULT_TAIL_BOUND, false, DType.FLOAT32, 0);
     }
 
     /** The hidden widths (a copy). */

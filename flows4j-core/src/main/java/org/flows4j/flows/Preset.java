@@ -18,8 +18,8 @@ import org.flows4j.transform.coupling.CouplingTransform;
  * A ready-made flow: how the steps of a {@link FlowSpec} of this {@link #name() kind} are built from registered
  * parts. {@link Flows#build} lays them out as {@code step_1, mix, step_2, mix, ..., step_L, tail} (see there);
  * the model file stores the parts, not the preset, so a preset adds no special case to it. The built-in presets
- * are {@code nice}, {@code realnvp}, {@code maf}, {@code iaf}, {@code nsf}, {@code nsf-ar}, {@code glow} and
- * {@code realnvp-image}; a new one is one
+ * are {@code nice}, {@code realnvp}, {@code maf}, {@code iaf}, {@code nsf}, {@code nsf-ar}, {@code planar},
+ * {@code radial}, {@code glow} and {@code realnvp-image}; a new one is one
  * class implementing this interface, registered with {@link Presets#register} (or listed for
  * {@link java.util.ServiceLoader} under {@code META-INF/services/org.flows4j.flows.Preset}). The static
  * methods build the steps the built-ins use.
@@ -41,6 +41,16 @@ public interface Preset {
 
     /** The conditioner input bound {@link FlowSpec#inputBound()} this kind uses by default. */
     double defaultInputBound();
+
+    /** The number of steps {@link FlowSpec#defaults(String, int)} gives this kind: {@link FlowSpec#DEFAULT_LAYERS}. */
+    default int defaultLayers() {
+        return FlowSpec.DEFAULT_LAYERS;
+    }
+
+    /** Whether the flows of this kind can read a context; a spec with context features is refused when not. */
+    default boolean takesContext() {
+        return true;
+    }
 
     /**
      * Step {@code index}'s transform; {@code dropout} is the step's own, {@code rng} draws initial weights. A preset

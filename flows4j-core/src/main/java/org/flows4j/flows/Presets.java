@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.function.Function;
 import org.flows4j.nn.Dropout;
 import org.flows4j.tensor.Rng;
 import org.flows4j.transform.AdditiveTransformer;
@@ -14,8 +15,8 @@ import org.flows4j.transform.Transform;
 import org.flows4j.transform.autoregressive.InverseAutoregressive;
 
 /**
- * The registry of {@link Preset}s by name: the built-ins (six tabular, two image), then any found by {@link ServiceLoader} or
- * added with {@link #register}. Thread-safe.
+ * The registry of {@link Preset}s by name: the built-ins (six tabular, two for variational inference, two image),
+ * then any found by {@link ServiceLoader} or added with {@link #register}. Thread-safe.
  */
 public final class Presets {
     /**
@@ -82,6 +83,10 @@ public final class Presets {
                         return Preset.autoregressive(spec, Preset.spline(spec), dropout, rng);
                     }
                 },
+                new ChainPreset("planar", "planar steps (Rezende & Mohamed 2015) over a learnable diagonal Gaussian: "
+                        + "closed-form sampling, for variational inference", VariationalChains::planar),
+                new ChainPreset("radial", "radial steps (Rezende & Mohamed 2015) over a learnable diagonal Gaussian: "
+                        + "closed-form sampling, for variational inference", VariationalChains::radial),
                 new ImagePreset("glow", "Glow on images: squeeze, then ActNorm, invertible 1x1 convolution and "
                         + "convolutional affine coupling per step, levels splitting off half the channels") {
                     @Override
@@ -137,6 +142,34 @@ public final class Presets {
             for (Preset p : ServiceLoader.load(Preset.class, Presets.class.getClassLoader())) {
                 register(p);
             }
+        }
+    }
+
+    /**
+     * A built-in chain of planar or radial steps ({@link VariationalChains}): no conditioner, no context,
+     * {@value VariationalChains#DEFAULT_LAYERS} steps by default.
+     */
+    private static final class ChainPreset extends Builtin {
+        private final Function<FlowSpec, Flow> builder;
+
+        ChainPreset(String name, String description, Function<FlowSpec, Flow> builder) {
+            super(name, description, false, 0.0);
+            this.builder = builder;
+        }
+
+        @Override
+        public Flow build(FlowSpec spec) {
+            return builder.apply(spec);
+        }
+
+        @Override
+        public int defaultLayers() {
+            return VariationalChains.DEFAULT_LAYERS;
+        }
+
+        @Override
+        public boolean takesContext() {
+            return false;
         }
     }
 

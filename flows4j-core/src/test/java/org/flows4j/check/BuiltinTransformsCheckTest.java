@@ -67,6 +67,9 @@ class BuiltinTransformsCheckTest {
         for (String kind : FlowSpec.IMAGE_KINDS) {
             assertTrue(all.containsKey("flow:" + kind), kind);
         }
+        for (String kind : FlowSpec.VARIATIONAL_KINDS) {
+            assertTrue(all.containsKey("flow:" + kind) && !all.containsKey("flow:" + kind + "+context"), kind);
+        }
         assertFalse(all.containsKey("standard-normal"), "a distribution has no transform to check");
         for (Parts.Type t : Parts.types()) {
             boolean distribution = Distribution.class.isAssignableFrom(t.type()) && t.type() != Flow.class;
