@@ -24,6 +24,9 @@ import org.flows4j.tensor.Tensor;
  * of tens of microseconds; splitting each kernel across threads pays for the hand-over on the large
  * products only, while whole shards keep every thread busy for the whole step.
  *
+ * <p>{@link #backwardAt} is the same machinery for any loss that is a sum of per-shard parts, each built by the
+ * caller on its shard's thread (the reverse-KL loss of variational inference draws its samples there).
+ *
  * <p>The shard count is a setting, not the thread count: the gradient of S shards is the same bit for
  * bit whether they run on one thread or on many, so training stays reproducible on any machine. With
  * one shard this is the plain {@code -mean(log p)} and its backward pass. A model that
@@ -107,15 +110,50 @@ public final class ShardedLoss {
      * @throws IllegalArgumentException when the context has a different row count
      */
     public double meanNllBackwardAt(long step, Distribution model, Tensor x, Tensor context) {
-        nextStep = step + 1;
         int n = x.size(0);
         if (context != null && context.size(0) != n) {
             throw new IllegalArgumentException("ShardedLoss: context has " + context.size(0) + " rows, expected " + n);
         }
-        if (shards == 1 || n < 2 * shards || model.dependsOnBatch()) {
-            try (GradMode.Scope s = GradMode.enableGrad(); Dropout.Scope k = Dropout.withKey(Dropout.key(step, 0))) {
-                Variable loss = ArithmeticOps.neg(ReduceOps.mean(model.logProb(Variable.constant(x),
+        return backwardAt(step, n, model.dependsOnBatch(), (s, r0, r1) -> {
+            if (r1 - r0 == n) {
+                return ArithmeticOps.neg(ReduceOps.mean(model.logProb(Variable.constant(x),
                         context == null ? null : Variable.constant(context))));
+            }
+            Variable logP = model.logProb(Variable.constant(Rows.range(x, r0, r1)),
+                    context == null ? null : Variable.constant(Rows.range(context, r0, r1)));
+            return ArithmeticOps.mulScalar(ReduceOps.sum(logP), -1.0 / n);
+        });
+    }
+
+    /**
+     * One shard's part {@code L_s} of a loss {@code L = sum_s L_s} over {@code n} rows, for {@link #backwardAt}.
+     */
+    @FunctionalInterface
+    public interface Part {
+        /**
+         * {@code L_s} for rows {@code [r0, r1)}, the rows of shard {@code shard}: a one-element variable recorded for
+         * gradients, or null when these rows add nothing (no gradient either). Called with gradient recording on
+         * and the shard's dropout key set; when the rows are split, on a kernel thread with the shard's buffer pool
+         * bound, so the variable's tensors are valid until the step ends (do not keep them).
+         */
+        Variable loss(int shard, int r0, int r1);
+    }
+
+    /**
+     * The general form of {@link #meanNllBackwardAt}: {@code L = sum_s L_s}, where {@code part} gives the loss
+     * {@code L_s} of shard {@code s}'s contiguous rows {@code [n s / S, n (s + 1) / S)}; adds
+     * {@code dL/dtheta = sum_s dL_s/dtheta} to the leaves' gradients in shard order and returns {@code L}. One
+     * shard ({@code part(0, 0, n)}) when this loss has one, when {@code n < 2 S}, or when {@code whole} is set (a
+     * model that needs the whole batch at once). Shard {@code s} runs under {@code Dropout.key(step, s)}.
+     */
+    public double backwardAt(long step, int n, boolean whole, Part part) {
+        nextStep = step + 1;
+        if (shards == 1 || n < 2 * shards || whole) {
+            try (GradMode.Scope s = GradMode.enableGrad(); Dropout.Scope k = Dropout.withKey(Dropout.key(step, 0))) {
+                Variable loss = part.loss(0, 0, n);
+                if (loss == null) {
+                    return 0;
+                }
                 loss.backward();
                 return loss.value().item();
             }
@@ -131,8 +169,7 @@ public final class ShardedLoss {
                     grads[s] = new IdentityHashMap<>();
                     try (BufferPool.Binding b = pools[s].bind();
                             Dropout.Scope k = Dropout.withKey(Dropout.key(step, s))) {
-                        values[s] = shard(model, Rows.range(x, r0, r1),
-                                context == null ? null : Rows.range(context, r0, r1), n, grads[s]);
+                        values[s] = shard(part, s, r0, r1, grads[s]);
                     }
                 }
             });
@@ -151,10 +188,12 @@ public final class ShardedLoss {
         }
     }
 
-    private static double shard(Distribution model, Tensor x, Tensor context, int total, Map<Variable, Tensor> grads) {
-        try (GradMode.Scope s = GradMode.enableGrad()) {
-            Variable logP = model.logProb(Variable.constant(x), context == null ? null : Variable.constant(context));
-            Variable loss = ArithmeticOps.mulScalar(ReduceOps.sum(logP), -1.0 / total);
+    private static double shard(Part part, int s, int r0, int r1, Map<Variable, Tensor> grads) {
+        try (GradMode.Scope g = GradMode.enableGrad()) {
+            Variable loss = part.loss(s, r0, r1);
+            if (loss == null) {
+                return 0;
+            }
             loss.backwardInto(Tensor.ones(loss.dtype(), loss.shape()), grads);
             return loss.value().item();
         }
