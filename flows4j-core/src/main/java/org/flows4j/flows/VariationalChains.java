@@ -34,7 +34,7 @@ final class VariationalChains {
 
     /** The planar flow of {@code spec}. */
     static Flow planar(FlowSpec spec) {
-        return chain(spec, rng -> new Planar(spec.features(), spec.dtype(), rng));
+        return chain(spec, rng -> Planar.wide(spec.features(), spec.dtype(), rng));
     }
 
     /** The radial flow of {@code spec}. */
