@@ -39,6 +39,12 @@ final class DensityPlot {
     }
 
     static Rendered render(Function<double[][], double[]> logDensity, double[][] points, String title) {
+        return render(logDensity, points, title, true);
+    }
+
+    /** As {@link #render(Function, double[][], String)}; {@code showPoints} false only uses the points for the axes. */
+    static Rendered render(Function<double[][], double[]> logDensity, double[][] points, String title,
+                           boolean showPoints) {
         String op = "Plots.density2d";
         if (logDensity == null) {
             throw new IllegalArgumentException(op + ": expected a logDensity function, got null");
@@ -69,7 +75,7 @@ final class DensityPlot {
         double[][] shown = PlotData.thin(inside(points, xr, yr), MAX_POINTS);
         XYSeries series = chart.addSeries("points", PlotData.column(shown, 0), PlotData.column(shown, 1));
         series.setMarker(SeriesMarkers.CIRCLE);
-        series.setMarkerColor(POINT_COLOR);
+        series.setMarkerColor(showPoints ? POINT_COLOR : CLEAR);
 
         BufferedImage overlay = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_ARGB);
         Graphics2D g = overlay.createGraphics();

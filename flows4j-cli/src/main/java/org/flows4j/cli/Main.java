@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
         description = "Normalizing flows for the JVM: train, evaluate and sample density models.",
         subcommands = {TrainCommand.class, EvalCommand.class, ScoreCommand.class, SampleCommand.class,
             PlotCommand.class, CheckCommand.class, BenchCommand.class, DemoCommand.class, DataCommand.class,
-            FitBenchCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
+            FitBenchCommand.class, InfoCommand.class, ViCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     /** Exit code for bad input. */
     public static final int BAD_INPUT = 2;

@@ -3,6 +3,7 @@ package org.flows4j.cli;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.flows4j.data.CsvReader;
@@ -10,6 +11,9 @@ import org.flows4j.data.Table;
 import org.flows4j.flows.FlowModel;
 import org.flows4j.flows.FlowSpec;
 import org.flows4j.tensor.Rng;
+import org.flows4j.vi.Box;
+import org.flows4j.vi.Target;
+import org.flows4j.vi.Targets;
 import org.flows4j.flows.EpochStats;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,7 +24,8 @@ import picocli.CommandLine.Spec;
  * {@code flows4j plot}: for a 2-D model, a heat map of its density with data (or, without {@code --data},
  * samples) on top; for more dimensions, a pair plot of samples against data; with
  * {@code --training-curve}, the training loss and validation NLL per epoch from the model's summary, with
- * {@code --compare} another run's curve (a CSV) beside it.
+ * {@code --compare} another run's curve (a CSV) beside it; with {@code --target}, a vi target's density beside the
+ * model's.
  */
 @Command(name = "plot", mixinStandardHelpOptions = true, description = "Plot a model's density, samples or training curve as PNG.")
 final class PlotCommand implements Callable<Integer> {
@@ -47,6 +52,10 @@ final class PlotCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     String compareLabel;
 
+    @Option(names = "--target", description = "A vi target (u1, u2, u3, u4, ring): draw its density beside the model's, "
+            + "on the axes the model's samples span.")
+    String target;
+
     @Option(names = "-n", defaultValue = "2000", description = "Samples to draw (default: ${DEFAULT-VALUE}).")
     int n;
 
@@ -69,6 +78,17 @@ final class PlotCommand implements Callable<Integer> {
             return 0;
         }
         double[][] samples = m.sample(n, context, new Rng(seed));
+        if (target != null) {
+            Target t = Targets.byName(target);
+            if (t.features() != 2 || m.features() != 2) {
+                throw new IllegalArgumentException("--target: expected a 2-D target and model, got " + t.features()
+                        + "-D target " + target + " and a " + m.features() + "-D model");
+            }
+            Plots.density2dPair(out, grid -> Targets.logDensity(t, grid), "target " + target,
+                    grid -> logProbInside(m, t.support(), grid), "fitted " + m.spec().map(FlowSpec::kind)
+                            .orElse("flow") + " with samples", samples);
+            return 0;
+        }
         double[][] rows = data == null ? null : ModelOptions.rowsFor(m, data, n, seed + 1).x();
         if (m.features() == 2) {
             double[][] ctx = context == null ? null : new double[][] {context};
@@ -89,6 +109,34 @@ final class PlotCommand implements Callable<Integer> {
         }
         if (out.isEmpty()) {
             throw new IllegalArgumentException("--compare: expected at least one epoch in " + csv + ", got none");
+        }
+        return out;
+    }
+
+    /**
+     * The model's log-density of each row, {@code -inf} for rows not strictly inside {@code box} (a flow ending in
+     * a bijection onto the box has no density there, and its inverse is not defined on the edge).
+     */
+    static double[] logProbInside(FlowModel m, Box box, double[][] rows) {
+        if (box == null) {
+            return m.logProb(rows, null);
+        }
+        double[] out = new double[rows.length];
+        Arrays.fill(out, Double.NEGATIVE_INFINITY);
+        int[] inside = new int[rows.length];
+        int n = 0;
+        for (int i = 0; i < rows.length; i++) {
+            if (box.contains(rows[i])) {
+                inside[n++] = i;
+            }
+        }
+        double[][] kept = new double[n][];
+        for (int k = 0; k < n; k++) {
+            kept[k] = rows[inside[k]];
+        }
+        double[] lp = n == 0 ? new double[0] : m.logProb(kept, null);
+        for (int k = 0; k < n; k++) {
+            out[inside[k]] = lp[k];
         }
         return out;
     }

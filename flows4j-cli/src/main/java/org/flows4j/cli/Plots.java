@@ -1,6 +1,7 @@
 package org.flows4j.cli;
 
 import java.awt.Color;
+import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -63,6 +64,26 @@ public final class Plots {
             throws IOException {
         BufferedImage image = DensityPlot.render(logDensity, points, title).image();
         writePng(out, "Plots.density2d", image);
+    }
+
+    /**
+     * Writes two heat maps side by side over the same axes, those {@code points} ({@code [n, 2]}) span: the left
+     * of {@code exp(leftLogDensity)} alone, the right of {@code exp(rightLogDensity)} with the points on top (a
+     * target beside the density fitted to it, with the fitted flow's samples). Each map is scaled to its own
+     * maximum.
+     */
+    public static void density2dPair(Path out, Function<double[][], double[]> leftLogDensity, String leftTitle,
+                                     Function<double[][], double[]> rightLogDensity, String rightTitle,
+                                     double[][] points) throws IOException {
+        BufferedImage left = DensityPlot.render(leftLogDensity, points, leftTitle, false).image();
+        BufferedImage right = DensityPlot.render(rightLogDensity, points, rightTitle, true).image();
+        BufferedImage both = new BufferedImage(left.getWidth() + right.getWidth(), Math.max(left.getHeight(),
+                right.getHeight()), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = both.createGraphics();
+        g.drawImage(left, 0, 0, null);
+        g.drawImage(right, left.getWidth(), 0, null);
+        g.dispose();
+        writePng(out, "Plots.density2dPair", both);
     }
 
     /**

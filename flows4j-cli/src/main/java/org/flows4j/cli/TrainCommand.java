@@ -63,8 +63,9 @@ final class TrainCommand implements Callable<Integer> {
             + "(default: the first --hidden width).")
     Integer channels;
 
-    @Option(names = "--layers", defaultValue = "" + FlowSpec.DEFAULT_LAYERS, description = "Coupling or autoregressive steps (default: ${DEFAULT-VALUE}).")
-    int layers;
+    @Option(names = "--layers", description = "Flow steps (default: the preset's, " + FlowSpec.DEFAULT_LAYERS
+            + "; 16 for planar and radial).")
+    Integer layers;
 
     @Option(names = "--hidden", defaultValue = FlowSpec.DEFAULT_WIDTH + "," + FlowSpec.DEFAULT_WIDTH, split = ",", description = "Hidden widths of each conditioner (default: ${DEFAULT-VALUE}).")
     int[] hidden;
@@ -179,7 +180,8 @@ final class TrainCommand implements Callable<Integer> {
             Options.requirePositive("--channels", channels);
         }
         int[] widths = channels != null ? new int[] {channels} : hidden;
-        return new FlowSpec(flow, d.features(), d.contextColumns().size(), steps != null ? steps : layers, widths,
+        return new FlowSpec(flow, d.features(), d.contextColumns().size(), steps != null ? steps : layers != null ? layers
+                : Presets.get(flow).defaultLayers(), widths,
                 Activation.RELU, bins, tailBound, lu, type, seed, dropout, conditioner,
                 inputBound != null ? inputBound : FlowSpec.defaultInputBound(flow), bothHalves, affineScale, d.image(),
                 image ? levels : 1);
