@@ -97,8 +97,9 @@ final class TrainCommand implements Callable<Integer> {
             + "(--no-both-halves: classic coupling; default: ${DEFAULT-VALUE}).")
     boolean bothHalves;
 
-    @Option(names = "--affine-scale", defaultValue = "soft", description = "Log-scale of realnvp, maf and iaf: soft, "
-            + "u / (1 + |u| / ln 1000), or tanh, 3 tanh(u / 3) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--affine-scale", defaultValue = "soft", description = "Log-scale of realnvp, maf, iaf and the "
+            + "image flows: soft, u / (1 + |u| / ln 1000), tanh, 3 tanh(u / 3), or sigmoid, log sigmoid(u + 2) (Glow's, "
+            + "contractive) (default: ${DEFAULT-VALUE}).")
     String affineScale;
 
     @Option(names = "--dtype", defaultValue = "float32", description = "Element type of the model and the "

@@ -143,7 +143,7 @@ public final class BuiltinParts implements PartProvider {
 
     private static void registerTransformers() {
         Parts.register("affine-transformer", AffineTransformer.class,
-                c -> AffineTransformer.of(c.number("bound"), c.bool("soft")),
+                c -> AffineTransformer.of(c.number("bound"), c.bool("soft"), c.has("contract") && c.bool("contract")),
                 d -> Examples.coupling(d, new AffineTransformer(), false));
         Parts.register("additive-transformer", AdditiveTransformer.class, c -> new AdditiveTransformer(),
                 d -> Examples.coupling(d, new AdditiveTransformer(), false));

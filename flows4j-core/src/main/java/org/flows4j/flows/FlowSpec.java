@@ -46,7 +46,8 @@ import org.flows4j.tensor.ImageShape;
  *                        form does; false for the classic coupling (files written before this field existed)
  * @param affineScale     log-scale of the affine kinds (realnvp, maf, iaf), one of {@link #AFFINE_SCALES}:
  *                        {@code soft}, {@code u / (1 + |u| / ln 1000)} (the default), or {@code tanh},
- *                        {@code 3 tanh(u / 3)} (files written before this field existed)
+ *                        {@code 3 tanh(u / 3)} (files written before this field existed), or {@code sigmoid},
+ *                        {@code log sigmoid(u + 2)}, Glow's contractive scale
  * @param image           the rows' image shape {@code C x H x W} ({@code C H W = features}), or null for tabular
  *                        data; required by the image presets ({@link Preset#isImage()}), and used by
  *                        {@code flows4j sample} to draw sample grids
@@ -106,7 +107,7 @@ public record FlowSpec(String kind, int features, int contextFeatures, int layer
     public static final double DEFAULT_TAIL_BOUND = 4.0;
 
     /** The affine log-scale forms: {@code soft} (the default) and {@code tanh}. */
-    public static final List<String> AFFINE_SCALES = List.of("soft", "tanh");
+    public static final List<String> AFFINE_SCALES = List.of("soft", "tanh", "sigmoid");
 
     /** The conditioner networks: {@code mlp} (the default) and {@code resnet}. */
     public static final List<String> CONDITIONERS = List.of("mlp", "resnet");

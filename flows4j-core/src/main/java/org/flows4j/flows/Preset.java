@@ -80,7 +80,14 @@ public interface Preset {
 
     /** The affine transformer of {@code spec}: the soft clamp or {@code 3 tanh(u / 3)} ({@link FlowSpec#affineScale()}). */
     static AffineTransformer affine(FlowSpec spec) {
-        return spec.affineScale().equals("soft") ? AffineTransformer.softClamp() : new AffineTransformer();
+        switch (spec.affineScale()) {
+            case "soft":
+                return AffineTransformer.softClamp();
+            case "sigmoid":
+                return AffineTransformer.contractive();
+            default:
+                return new AffineTransformer();
+        }
     }
 
     /** The rational-quadratic spline of {@code spec}: its bins on {@code [-tailBound, tailBound]}. */

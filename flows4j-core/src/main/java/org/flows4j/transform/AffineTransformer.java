@@ -44,6 +44,7 @@ public final class AffineTransformer implements ElementwiseTransformer, Part {
 
     private final double bound;
     private final boolean soft;
+    private final boolean contract;
 
     /** An affine transformer whose log-scale is bounded by {@link #DEFAULT_LOG_SCALE_BOUND}. */
     public AffineTransformer() {
@@ -58,15 +59,32 @@ public final class AffineTransformer implements ElementwiseTransformer, Part {
         }
         this.bound = logScaleBound;
         this.soft = false;
+        this.contract = false;
     }
 
-    private AffineTransformer(boolean soft, double logScaleBound) {
+    private AffineTransformer(boolean soft, boolean contract, double logScaleBound) {
         if (!(logScaleBound > 0) || Double.isInfinite(logScaleBound)) {
             throw new IllegalArgumentException("AffineTransformer: logScaleBound must be finite and > 0, got "
                     + logScaleBound);
         }
         this.bound = logScaleBound;
         this.soft = soft;
+        this.contract = contract;
+    }
+
+    /**
+     * The contractive form {@code s = sigmoid(u + 2)}, {@code log s = -softplus(-(u + 2))} in {@code (-inf, 0)}
+     * ({@code d log s / du = sigmoid(-(u + 2))}), Glow's coupling scale: in the data-to-latent direction a step
+     * can only shrink its input, so no step can blow a far or unlucky input up (the expanding forms allow up to
+     * {@code e^B} per step). It starts at {@code s = 0.881}, not the identity. The bound is unused.
+     */
+    public static AffineTransformer contractive() {
+        return new AffineTransformer(false, true, SOFT_CLAMP_BOUND);
+    }
+
+    /** Whether the scale is the contractive {@code sigmoid(u + 2)} ({@link #contractive()}). */
+    public boolean isContractive() {
+        return contract;
     }
 
     /**
@@ -76,7 +94,7 @@ public final class AffineTransformer implements ElementwiseTransformer, Part {
      * it (docs/FIT_QUALITY.md: RealNVP 10 nats better on fmnist49 than with {@code 3 tanh(u / 3)}).
      */
     public static AffineTransformer softClamp() {
-        return new AffineTransformer(true, SOFT_CLAMP_BOUND);
+        return new AffineTransformer(true, false, SOFT_CLAMP_BOUND);
     }
 
     /** Whether the log-scale is {@code u / (1 + |u| / B)} (true) or {@code B tanh(u / B)} (false). */
@@ -96,6 +114,9 @@ public final class AffineTransformer implements ElementwiseTransformer, Part {
 
     /** {@code log s = B tanh(u / B)} (or {@code u / (1 + |u| / B)}) for the raw scales {@code u [N, K]}. */
     public Variable logScale(Variable rawScale) {
+        if (contract) {
+            return ActivationOps.logSigmoid(ArithmeticOps.addScalar(rawScale, AffineTransformerOp.CONTRACT_OFFSET));
+        }
         if (soft) {
             return ArithmeticOps.div(rawScale, ArithmeticOps.addScalar(
                     ArithmeticOps.mulScalar(ArithmeticOps.abs(rawScale), 1.0 / bound), 1.0));
@@ -111,13 +132,13 @@ public final class AffineTransformer implements ElementwiseTransformer, Part {
     @Override
     public Transformed forward(Variable x, Variable params) {
         TransformerParams.check("AffineTransformer.forward", x, params, 2);
-        return AffineTransformerOp.apply(x, params, bound, soft, false);
+        return AffineTransformerOp.apply(x, params, bound, soft, contract, false);
     }
 
     @Override
     public Transformed inverse(Variable y, Variable params) {
         TransformerParams.check("AffineTransformer.inverse", y, params, 2);
-        return AffineTransformerOp.apply(y, params, bound, soft, true);
+        return AffineTransformerOp.apply(y, params, bound, soft, contract, true);
     }
 
     /**
@@ -129,24 +150,33 @@ public final class AffineTransformer implements ElementwiseTransformer, Part {
     @Override
     public Transformed forwardShared(Variable x, Variable params) {
         TransformerParams.checkShared("AffineTransformer.forwardShared", x, params, 2);
-        return AffineTransformerOp.applyShared(x, params, bound, soft, false);
+        return AffineTransformerOp.applyShared(x, params, bound, soft, contract, false);
     }
 
     /** The inverse of {@link #forwardShared}: {@code x = (y - t_k) / s_k} in every row, likewise computed once per feature. */
     @Override
     public Transformed inverseShared(Variable y, Variable params) {
         TransformerParams.checkShared("AffineTransformer.inverseShared", y, params, 2);
-        return AffineTransformerOp.applyShared(y, params, bound, soft, true);
+        return AffineTransformerOp.applyShared(y, params, bound, soft, contract, true);
     }
 
-    /** Type {@code affine-transformer}: {@code bound} of the log-scale and {@code soft} (soft clamp, else tanh). */
+    /**
+     * Type {@code affine-transformer}: {@code bound} of the log-scale and {@code soft} (soft clamp, else tanh), and
+     * {@code contract: true} for the contractive form (absent in files written before it existed).
+     */
     @Override
     public PartConfig describe() {
-        return PartConfig.of("affine-transformer").with("bound", bound).with("soft", soft);
+        PartConfig c = PartConfig.of("affine-transformer").with("bound", bound).with("soft", soft);
+        return contract ? c.with("contract", true) : c;
     }
 
     /** The transformer a {@link #describe()} config stands for. */
     public static AffineTransformer of(double bound, boolean soft) {
-        return new AffineTransformer(soft, bound);
+        return new AffineTransformer(soft, false, bound);
+    }
+
+    /** The transformer a {@link #describe()} config stands for, the contractive form when {@code contract}. */
+    public static AffineTransformer of(double bound, boolean soft, boolean contract) {
+        return new AffineTransformer(soft, contract, bound);
     }
 }

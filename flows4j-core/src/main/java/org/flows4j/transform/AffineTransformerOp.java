@@ -26,7 +26,11 @@ final class AffineTransformerOp {
     }
 
     /** {@code y = x e^l + t} (or {@code x = (y - t) e^-l} when {@code inverse}) and its per-row log-det. */
-    static Transformed apply(Variable in, Variable params, double bound, boolean soft, boolean inverse) {
+    /** The offset of the contractive form {@code log s = log sigmoid(u + 2)}: {@code s(0) = 0.881}, Glow's. */
+    static final double CONTRACT_OFFSET = 2.0;
+
+    static Transformed apply(Variable in, Variable params, double bound, boolean soft, boolean contract,
+                            boolean inverse) {
         Tensor xv = in.value();
         Tensor pv = params.value();
         int rows = xv.size(0);
@@ -41,7 +45,7 @@ final class AffineTransformerOp {
             double sum = 0;
             for (int j = r * k; j < r * k + k; j++) {
                 double t = pv.get(2 * j);
-                double l = logScale(pv.get(2 * j + 1), bound, soft, slope, j);
+                double l = logScale(pv.get(2 * j + 1), bound, soft, contract, slope, j);
                 double s = Math.exp(sign * l);
                 scale[j] = s;
                 sum += l;
@@ -87,7 +91,8 @@ final class AffineTransformerOp {
      * copy, so outputs and log-dets are the same bits), and the parameter gradient is summed over rows,
      * {@code dL/dt_k = sum_n dL/dt_{n,k}}, {@code dL/du_k = sum_n dL/du_{n,k}}, in double.
      */
-    static Transformed applyShared(Variable in, Variable params, double bound, boolean soft, boolean inverse) {
+    static Transformed applyShared(Variable in, Variable params, double bound, boolean soft, boolean contract,
+                                  boolean inverse) {
         Tensor xv = in.value();
         Tensor pv = params.value();
         int rows = xv.size(0);
@@ -99,7 +104,7 @@ final class AffineTransformerOp {
         double sum = 0;
         for (int f = 0; f < k; f++) {
             shift[f] = pv.get(2 * f);
-            double l = logScale(pv.get(2 * f + 1), bound, soft, slope, f);
+            double l = logScale(pv.get(2 * f + 1), bound, soft, contract, slope, f);
             scale[f] = Math.exp(sign * l);
             sum += l;
         }
@@ -146,10 +151,17 @@ final class AffineTransformerOp {
 
     /**
      * The log-scale {@code l} of raw scale {@code u}: {@code B tanh(u / B)} with {@code tanh(z) = 1 - 2 / (e^{2z} + 1)},
-     * or {@code u / q} with {@code q = 1 + |u| / B} when {@code soft}; stores {@code dl/du} ({@code 1 - tanh^2},
-     * or {@code 1 / q^2}) in {@code slope[at]}.
+     * or {@code u / q} with {@code q = 1 + |u| / B} when {@code soft}, or {@code log sigmoid(u + 2)} when
+     * {@code contract}; stores {@code dl/du} ({@code 1 - tanh^2}, {@code 1 / q^2}, or {@code sigmoid(-(u + 2))}) in
+     * {@code slope[at]}.
      */
-    private static double logScale(double u, double bound, boolean soft, double[] slope, int at) {
+    private static double logScale(double u, double bound, boolean soft, boolean contract, double[] slope, int at) {
+        if (contract) {
+            double z = u + CONTRACT_OFFSET;
+            double e = Math.exp(-Math.abs(z));
+            slope[at] = z >= 0 ? e / (1.0 + e) : 1.0 / (1.0 + e);
+            return (z >= 0 ? 0.0 : z) - Math.log1p(e);
+        }
         if (soft) {
             double q = 1.0 + Math.abs(u) / bound;
             slope[at] = 1.0 / (q * q);

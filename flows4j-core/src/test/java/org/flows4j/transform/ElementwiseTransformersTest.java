@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /** {@link AffineTransformer} and {@link AdditiveTransformer} against their formulas, GradCheck and bad input. */
 class ElementwiseTransformersTest {
     /** Both log-scale forms: {@code 3 tanh(u / 3)} and the soft clamp {@code u / (1 + |u| / ln 1000)}. */
-    private static final AffineTransformer[] FORMS = {new AffineTransformer(), AffineTransformer.softClamp()};
+    private static final AffineTransformer[] FORMS = {new AffineTransformer(), AffineTransformer.softClamp(),
+        AffineTransformer.contractive()};
 
     /** {@code B tanh(u / B)} from the exponential definition of tanh, not from {@link Math#tanh}. */
     private static double clampedLogScale(double u, double bound) {
@@ -106,6 +107,30 @@ class ElementwiseTransformersTest {
         for (AffineTransformer a : FORMS) {
             fusedAgreesWithPlain(a);
         }
+    }
+
+    @Test
+    void contractiveScaleIsSigmoidOfUPlusTwoAndNeverExpands() {
+        AffineTransformer a = AffineTransformer.contractive();
+        double[] us = {0.0, -40.0, 40.0, 1.5, -3.0};
+        Tensor u = Tensor.of(new double[][] {us});
+        Tensor params = Tensor.zeros(DType.FLOAT64, 1, 5, 2);
+        for (int k = 0; k < us.length; k++) {
+            params.set(2 * k + 1, us[k]);
+        }
+        Transformed f = a.forward(Variable.constant(Tensor.ones(DType.FLOAT64, 1, 5)), Variable.constant(params));
+        Tensor logS = a.logScale(Variable.constant(u)).value();
+        double sum = 0;
+        for (int k = 0; k < us.length; k++) {
+            double s = 1.0 / (1.0 + Math.exp(-(us[k] + 2.0)));
+            assertEquals(Math.log(s), logS.get(k), 1e-12, "u = " + us[k]);
+            assertEquals(s, f.output().value().get(k), 1e-12, "y = 1 * s + 0 at u = " + us[k]);
+            assertTrue(f.output().value().get(k) <= 1.0, "never expands");
+            sum += Math.log(s);
+        }
+        assertEquals(sum, f.logDet().value().get(0), 1e-10);
+        assertTrue(a.isContractive());
+        assertEquals(a.describe(), AffineTransformer.of(a.logScaleBound(), false, true).describe());
     }
 
     @Test
