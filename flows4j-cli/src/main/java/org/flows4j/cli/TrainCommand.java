@@ -98,8 +98,8 @@ final class TrainCommand implements Callable<Integer> {
     boolean bothHalves;
 
     @Option(names = "--affine-scale", defaultValue = "soft", description = "Log-scale of realnvp, maf, iaf and the "
-            + "image flows: soft, u / (1 + |u| / ln 1000), tanh, 3 tanh(u / 3), or sigmoid, log sigmoid(u + 2) (Glow's, "
-            + "contractive) (default: ${DEFAULT-VALUE}).")
+            + "image flows: soft, u / (1 + |u| / ln 1000), tanh, 3 tanh(u / 3), or sigmoid, log sigmoid(u + 2) (Glow's; "
+            + "it only contracts, so use it with ActNorm, as in glow) (default: ${DEFAULT-VALUE}).")
     String affineScale;
 
     @Option(names = "--dtype", defaultValue = "float32", description = "Element type of the model and the "
