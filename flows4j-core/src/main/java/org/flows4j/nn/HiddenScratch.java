@@ -3,6 +3,7 @@ package org.flows4j.nn;
 import java.lang.ref.SoftReference;
 import org.flows4j.tensor.DType;
 import org.flows4j.tensor.Tensor;
+import org.flows4j.tensor.kernel.ContextLocal;
 
 /**
  * Per-thread reusable buffers for the hidden activations of a network evaluated without gradients.
@@ -21,7 +22,7 @@ final class HiddenScratch {
     /** Largest buffer kept, in elements (16 MiB of float32). */
     static final int MAX_ELEMENTS = 1 << 22;
 
-    private static final ThreadLocal<Slots> SLOTS = ThreadLocal.withInitial(Slots::new);
+    private static final ContextLocal<Slots> SLOTS = new ContextLocal<>(Slots::new);
 
     private HiddenScratch() {
     }

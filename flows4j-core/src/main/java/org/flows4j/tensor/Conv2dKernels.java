@@ -1,5 +1,7 @@
 package org.flows4j.tensor;
 
+import org.flows4j.tensor.kernel.ContextLocal;
+
 import java.util.Arrays;
 
 /**
@@ -63,7 +65,7 @@ public final class Conv2dKernels {
         }
     }
 
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    private static final ContextLocal<Scratch> SCRATCH = new ContextLocal<>(Scratch::new);
 
     private Conv2dKernels() {
     }

@@ -1,5 +1,7 @@
 package org.flows4j.tensor;
 
+import org.flows4j.tensor.kernel.ContextLocal;
+
 /**
  * The cache-blocked loop nest behind {@link MatMul}, shared by the vector and scalar kernels.
  *
@@ -39,8 +41,8 @@ final class GemmDriver {
      */
     static final int NARROW_MIN_ROWS = 64;
 
-    private static final ThreadLocal<float[]> FLOAT_BUFFER = ThreadLocal.withInitial(() -> new float[0]);
-    private static final ThreadLocal<double[]> DOUBLE_BUFFER = ThreadLocal.withInitial(() -> new double[0]);
+    private static final ContextLocal<float[]> FLOAT_BUFFER = new ContextLocal<>(() -> new float[0]);
+    private static final ContextLocal<double[]> DOUBLE_BUFFER = new ContextLocal<>(() -> new double[0]);
 
     private GemmDriver() {
     }
