@@ -15,7 +15,8 @@ import org.flows4j.tensor.kernel.ContextLocal;
  * {@code N x hidden} array per layer, which dominated sampling from MADE-based flows (a pass per
  * feature). Buffers are held through soft references (the collector may drop them under memory
  * pressure) and only up to {@value #MAX_ELEMENTS} elements; larger activations are allocated as usual.
- * Each thread has its own slots, so concurrent evaluation from many threads stays safe; a network
+ * Each thread has its own slots (per compute context: they are {@link ContextLocal}s, dropped when the
+ * context closes), so concurrent evaluation from many threads stays safe; a network
  * must not evaluate another network between taking a slot and finishing with it (none does).
  */
 final class HiddenScratch {

@@ -13,7 +13,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.flows4j.tensor.ComputeContext;
 import org.flows4j.tensor.DType;
-import org.flows4j.tensor.MatMul;
 import org.flows4j.tensor.Rng;
 import org.flows4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
