@@ -6,23 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.File;
-import java.io.InputStream;
 import java.lang.module.ModuleDescriptor;
 import java.lang.module.ModuleFinder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.flows4j.flows.FlowModel;
 import org.flows4j.flows.FlowSpec;
+import org.flows4j.tensor.ChildJvm;
 import org.junit.jupiter.api.Test;
 
 /** The module descriptor of flows4j-core exports the API packages only, and the module works on the module path. */
@@ -55,22 +51,12 @@ class ModuleDescriptorTest {
 
     /** Runs {@link ModuleMain} with the module on the module path; returns its {@code key=value} lines. */
     private static Map<String, String> runOnModulePath(boolean vector) throws Exception {
-        String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
         String modulePath = String.join(File.pathSeparator, location(FlowModel.class).toString(),
                 location(ObjectMapper.class).toString(), location(JsonFactory.class).toString(),
                 location(JsonProperty.class).toString());
-        List<String> command = new ArrayList<>(List.of(java, "--module-path", modulePath, "--add-modules",
+        String out = ChildJvm.exec(List.of(ChildJvm.java(), "--module-path", modulePath, "--add-modules",
                 vector ? "org.flows4j.core,jdk.incubator.vector" : "org.flows4j.core",
                 "-cp", location(ModuleMain.class).toString(), ModuleMain.class.getName()));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out;
-        try (InputStream in = p.getInputStream()) {
-            ByteArrayOutputStream buf = new ByteArrayOutputStream();
-            in.transferTo(buf);
-            out = buf.toString(StandardCharsets.UTF_8);
-        }
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child JVM did not finish");
-        assertEquals(0, p.exitValue(), out);
         Map<String, String> found = new HashMap<>();
         for (String line : out.split("\\R")) {
             int eq = line.indexOf('=');

@@ -81,9 +81,6 @@ public final class ContextLocal<T> {
 
     private static void register(ComputeContext context, Holder<?> h) {
         synchronized (REGISTRIES) {
-            if (context.isClosed()) {
-                throw new IllegalStateException("compute context '" + context.name() + "' is closed");
-            }
             REGISTRIES.computeIfAbsent(context, c -> new Registry()).add(h);
         }
     }
