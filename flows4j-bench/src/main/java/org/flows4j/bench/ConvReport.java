@@ -1,7 +1,7 @@
 package org.flows4j.bench;
 
 import java.util.Locale;
-import org.flows4j.tensor.MatMul;
+import org.flows4j.tensor.kernel.MatMul;
 import org.flows4j.tensor.Parallel;
 
 /**

@@ -2,7 +2,7 @@ package org.flows4j.bench;
 
 import java.util.concurrent.TimeUnit;
 import org.flows4j.tensor.DType;
-import org.flows4j.tensor.MatMul;
+import org.flows4j.tensor.kernel.MatMul;
 import org.flows4j.tensor.Parallel;
 import org.flows4j.tensor.Rng;
 import org.flows4j.tensor.Tensor;

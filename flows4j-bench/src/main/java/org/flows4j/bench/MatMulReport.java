@@ -5,7 +5,7 @@ import org.flows4j.autodiff.Activation;
 import org.flows4j.autodiff.LinalgOps;
 import org.flows4j.autodiff.Variable;
 import org.flows4j.tensor.DType;
-import org.flows4j.tensor.MatMul;
+import org.flows4j.tensor.kernel.MatMul;
 import org.flows4j.tensor.Parallel;
 import org.flows4j.tensor.Rng;
 import org.flows4j.tensor.Tensor;

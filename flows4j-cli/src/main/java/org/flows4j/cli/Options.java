@@ -25,7 +25,7 @@ final class Options {
         }
     }
 
-    /** Sets the kernel thread count; 0 keeps the default (every processor). */
+    /** Sets the thread count of the default compute context, which the commands use; 0 keeps the default (every processor). */
     static void setThreads(int threads) {
         if (threads < 0) {
             throw new IllegalArgumentException("--threads must be >= 0, got " + threads);

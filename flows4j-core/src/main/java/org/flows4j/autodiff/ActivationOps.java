@@ -1,6 +1,6 @@
 package org.flows4j.autodiff;
 
-import org.flows4j.tensor.Elementwise;
+import org.flows4j.tensor.kernel.Elementwise;
 import org.flows4j.tensor.Tensor;
 
 /**

@@ -1,7 +1,7 @@
 package org.flows4j.autodiff;
 
-import org.flows4j.tensor.BinaryKernels;
-import org.flows4j.tensor.Elementwise;
+import org.flows4j.tensor.kernel.BinaryKernels;
+import org.flows4j.tensor.kernel.Elementwise;
 import org.flows4j.tensor.Tensor;
 
 /**

@@ -1,8 +1,8 @@
 package org.flows4j.autodiff;
 
-import org.flows4j.tensor.Conv2dKernels;
+import org.flows4j.tensor.kernel.Conv2dKernels;
 import org.flows4j.tensor.DType;
-import org.flows4j.tensor.MatMul;
+import org.flows4j.tensor.kernel.MatMul;
 import org.flows4j.tensor.ShapeMismatchException;
 import org.flows4j.tensor.Tensor;
 

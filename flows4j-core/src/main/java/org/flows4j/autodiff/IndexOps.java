@@ -1,7 +1,7 @@
 package org.flows4j.autodiff;
 
 import java.util.Arrays;
-import org.flows4j.tensor.Elementwise;
+import org.flows4j.tensor.kernel.Elementwise;
 import org.flows4j.tensor.Shape;
 import org.flows4j.tensor.ShapeMismatchException;
 import org.flows4j.tensor.Tensor;

@@ -1,6 +1,6 @@
 package org.flows4j.autodiff;
 
-import org.flows4j.tensor.BulkMath;
+import org.flows4j.tensor.kernel.BulkMath;
 import org.flows4j.tensor.Parallel;
 import org.flows4j.tensor.Tensor;
 
@@ -252,7 +252,7 @@ final class RationalQuadraticKernel {
      * Phase 2: bin, its corners ({@code geo = x_k, w, y_k, h}), the softmax normalizers, and the
      * softplus arguments {@code z} of the two knot derivatives with {@code u = exp(-|z|)} and
      * {@code log1p(u)}, the latter as {@code log(v) u / (v - 1)} with {@code v = fl(1 + u)} (Goldberg, as
-     * {@link org.flows4j.tensor.PortableLog#log1p}) so that the logarithms go through one bulk {@code log}.
+     * {@link org.flows4j.tensor.kernel.PortableLog#log1p}) so that the logarithms go through one bulk {@code log}.
      */
     private void locate(int start, int end, int base, Tensor uW, Tensor uH, Tensor uD, Workspace ws) {
         float[] df = uD.floatData();

@@ -4,7 +4,7 @@ import static org.flows4j.autodiff.RationalQuadraticKernel.BLOCK;
 import static org.flows4j.autodiff.RationalQuadraticKernel.get;
 import static org.flows4j.autodiff.RationalQuadraticKernel.put;
 
-import org.flows4j.tensor.BulkMath;
+import org.flows4j.tensor.kernel.BulkMath;
 import org.flows4j.tensor.Parallel;
 import org.flows4j.tensor.Tensor;
 

@@ -47,7 +47,7 @@ import org.flows4j.tensor.Tensor;
  * {@code p_i (g_i - sum_j p_j g_j)} and {@code uD} through {@code softplus' = sigmoid}.
  *
  * <p>Cost: one pass over {@code N D K} parameters forward ({@code 2K + 2} exponentials and 3
- * logarithms per element, gathered per block of elements into {@link org.flows4j.tensor.BulkMath}
+ * logarithms per element, gathered per block of elements into {@link org.flows4j.tensor.kernel.BulkMath}
  * sweeps, which use the Vector API when it is available and give the same bits either way) and
  * one backward pass without
  * transcendental functions; both split over rows with {@link org.flows4j.tensor.Parallel#forRange}

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.flows4j.tensor.DType;
-import org.flows4j.tensor.BinaryKernels;
+import org.flows4j.tensor.kernel.BinaryKernels;
 import org.flows4j.tensor.Shape;
 import org.flows4j.tensor.Tensor;
 

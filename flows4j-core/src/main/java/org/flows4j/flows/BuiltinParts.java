@@ -55,11 +55,16 @@ import org.flows4j.transform.coupling.CouplingMask;
 import org.flows4j.transform.coupling.CouplingTransform;
 
 /**
- * Registers the library's part types with {@link Parts} (listed in {@code META-INF/services}). Each factory
+ * Registers the library's part types with {@link Parts} (listed in {@code META-INF/services} and provided in
+ * {@code module-info}). Each factory
  * rebuilds the structure from the config with throw-away initial weights, which loading the state dict then
  * replaces; each example is a small float64 instance with seeded, non-trivial parameters ({@link Examples}).
  */
 public final class BuiltinParts implements PartProvider {
+    /** The provider; {@link java.util.ServiceLoader} makes it. */
+    public BuiltinParts() {
+    }
+
     /** Initial weights of rebuilt parts, overwritten when the state dict is loaded. */
     private static Rng scratch() {
         return new Rng(0);

@@ -3,6 +3,7 @@ package org.flows4j.nn;
 import java.lang.ref.SoftReference;
 import org.flows4j.tensor.DType;
 import org.flows4j.tensor.Tensor;
+import org.flows4j.tensor.kernel.ContextLocal;
 
 /**
  * Per-thread reusable buffers for the hidden activations of a network evaluated without gradients.
@@ -14,14 +15,15 @@ import org.flows4j.tensor.Tensor;
  * {@code N x hidden} array per layer, which dominated sampling from MADE-based flows (a pass per
  * feature). Buffers are held through soft references (the collector may drop them under memory
  * pressure) and only up to {@value #MAX_ELEMENTS} elements; larger activations are allocated as usual.
- * Each thread has its own slots, so concurrent evaluation from many threads stays safe; a network
+ * Each thread has its own slots (per compute context: they are {@link ContextLocal}s, dropped when the
+ * context closes), so concurrent evaluation from many threads stays safe; a network
  * must not evaluate another network between taking a slot and finishing with it (none does).
  */
 final class HiddenScratch {
     /** Largest buffer kept, in elements (16 MiB of float32). */
     static final int MAX_ELEMENTS = 1 << 22;
 
-    private static final ThreadLocal<Slots> SLOTS = ThreadLocal.withInitial(Slots::new);
+    private static final ContextLocal<Slots> SLOTS = new ContextLocal<>(Slots::new);
 
     private HiddenScratch() {
     }

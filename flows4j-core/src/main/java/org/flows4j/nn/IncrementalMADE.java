@@ -3,7 +3,7 @@ package org.flows4j.nn;
 import java.util.Arrays;
 import org.flows4j.autodiff.Activation;
 import org.flows4j.tensor.DType;
-import org.flows4j.tensor.MatMul;
+import org.flows4j.tensor.kernel.MatMul;
 import org.flows4j.tensor.Shape;
 import org.flows4j.tensor.ShapeMismatchException;
 import org.flows4j.tensor.Tensor;

@@ -5,7 +5,7 @@ import org.flows4j.autodiff.ArithmeticOps;
 import org.flows4j.autodiff.LinalgOps;
 import org.flows4j.autodiff.Variable;
 import org.flows4j.tensor.DType;
-import org.flows4j.tensor.Elementwise;
+import org.flows4j.tensor.kernel.Elementwise;
 import org.flows4j.tensor.Rng;
 import org.flows4j.tensor.Shape;
 import org.flows4j.tensor.ShapeMismatchException;

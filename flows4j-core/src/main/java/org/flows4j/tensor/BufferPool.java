@@ -36,6 +36,10 @@ public final class BufferPool {
     private final List<float[]> usedFloats = new ArrayList<>();
     private final List<double[]> usedDoubles = new ArrayList<>();
 
+    /** An empty pool. */
+    public BufferPool() {
+    }
+
     /** The binding of a pool to the current thread; closing it restores the previous binding. */
     public static final class Binding implements AutoCloseable {
         private final BufferPool previous;

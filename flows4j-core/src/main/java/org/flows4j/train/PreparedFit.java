@@ -8,7 +8,7 @@ import org.flows4j.flows.FlowSpec;
 import org.flows4j.flows.Preprocessing;
 import org.flows4j.flows.TrainingSummary;
 import org.flows4j.tensor.DType;
-import org.flows4j.tensor.Parallel;
+import org.flows4j.tensor.ComputeContext;
 import org.flows4j.tensor.Tensor;
 
 /**
@@ -101,7 +101,7 @@ public final class PreparedFit {
         double testNll = testRows() == 0 ? Double.NaN
                 : Evaluation.Nll.of(preprocessing.logProb(flow, split.testX(), split.testContext())).mean();
         TrainingSummary summary = new TrainingSummary(data.source(), trainRows(), validationRows(), testRows(),
-                r.history(), r.bestEpoch(), testNll, seconds, config.seed(), Parallel.threads());
+                r.history(), r.bestEpoch(), testNll, seconds, config.seed(), ComputeContext.current().threads());
         double bitsPerDim = Dequantizer.bitsPerDim(testNll, data.features(), Math.max(1, data.levels()));
         return new FitResult(model(summary), flow, preprocessing, summary, r, testNll, bitsPerDim);
     }

@@ -9,7 +9,7 @@ import org.flows4j.autodiff.ReduceOps;
 import org.flows4j.autodiff.Variable;
 import org.flows4j.nn.Parameter;
 import org.flows4j.tensor.DType;
-import org.flows4j.tensor.Elementwise;
+import org.flows4j.tensor.kernel.Elementwise;
 import org.flows4j.tensor.Tensor;
 
 /**

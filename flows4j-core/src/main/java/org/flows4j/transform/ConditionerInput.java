@@ -1,7 +1,7 @@
 package org.flows4j.transform;
 
 import org.flows4j.autodiff.Variable;
-import org.flows4j.tensor.BulkMath;
+import org.flows4j.tensor.kernel.BulkMath;
 import org.flows4j.tensor.Tensor;
 
 /**

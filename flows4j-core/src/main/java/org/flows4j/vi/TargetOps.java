@@ -6,7 +6,7 @@ import org.flows4j.autodiff.ReduceOps;
 import org.flows4j.autodiff.ShapeOps;
 import org.flows4j.autodiff.Variable;
 import org.flows4j.tensor.DType;
-import org.flows4j.tensor.Elementwise;
+import org.flows4j.tensor.kernel.Elementwise;
 import org.flows4j.tensor.Shape;
 import org.flows4j.tensor.ShapeMismatchException;
 import org.flows4j.tensor.Tensor;

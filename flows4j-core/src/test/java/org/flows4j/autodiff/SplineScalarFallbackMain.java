@@ -1,6 +1,6 @@
 package org.flows4j.autodiff;
 
-import org.flows4j.tensor.BulkMath;
+import org.flows4j.tensor.kernel.BulkMath;
 import org.flows4j.tensor.Rng;
 import org.flows4j.tensor.Tensor;
 

@@ -86,7 +86,7 @@ class VariableTest {
         assertTrue(GradCheck.check(v -> ArithmeticOps.div(ArithmeticOps.mul(v[0], v[1]), ArithmeticOps.sub(v[1],
                 ArithmeticOps.addScalar(v[0], 10.0))), a, b).passed());
         GradCheck.Result wrong = GradCheck.check(v -> Variable.fromOp("badSquare",
-                org.flows4j.tensor.Elementwise.map(v[0].value(), x -> x * x), g -> new Tensor[] {g}, v[0]), a);
+                org.flows4j.tensor.kernel.Elementwise.map(v[0].value(), x -> x * x), g -> new Tensor[] {g}, v[0]), a);
         assertFalse(wrong.passed(), wrong.toString());
     }
 }

@@ -22,7 +22,7 @@ import java.util.zip.ZipInputStream;
 import org.flows4j.flows.FlowModel;
 import org.flows4j.flows.FlowSpec;
 import org.flows4j.tensor.DType;
-import org.flows4j.tensor.MatMul;
+import org.flows4j.tensor.kernel.MatMul;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.util.Arrays;
+import org.flows4j.tensor.kernel.MatMul;
 import org.junit.jupiter.api.Test;
 
 class BufferPoolTest {

@@ -23,10 +23,19 @@ public final class ChildJvm {
 
     /** As {@link #run(Class)}, with extra JVM options (such as {@code -Xint}) before the class name. */
     public static String run(Class<?> main, List<String> jvmOptions) throws Exception {
-        String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path")));
+        List<String> command = new ArrayList<>(List.of(java(), "-cp", System.getProperty("java.class.path")));
         command.addAll(jvmOptions);
         command.add(main.getName());
+        return exec(command);
+    }
+
+    /** The path of the {@code java} launcher of the running JVM. */
+    public static String java() {
+        return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+    }
+
+    /** Runs {@code command}; returns its combined output and asserts that it finished within a minute with exit code 0. */
+    public static String exec(List<String> command) throws Exception {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out;
         try (InputStream in = p.getInputStream()) {

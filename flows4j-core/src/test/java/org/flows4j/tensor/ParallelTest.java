@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.flows4j.tensor.kernel.MatMul;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -13,7 +13,7 @@ import org.flows4j.check.CheckReport;
 import org.flows4j.check.TransformChecker;
 import org.flows4j.nn.MADE;
 import org.flows4j.tensor.DType;
-import org.flows4j.tensor.Elementwise;
+import org.flows4j.tensor.kernel.Elementwise;
 import org.flows4j.tensor.Rng;
 import org.flows4j.tensor.Tensor;
 import org.flows4j.transform.autoregressive.AutoregressiveTransform;

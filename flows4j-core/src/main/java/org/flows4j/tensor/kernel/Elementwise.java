@@ -1,8 +1,11 @@
-package org.flows4j.tensor;
+package org.flows4j.tensor.kernel;
 
 import java.util.Arrays;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
+import org.flows4j.tensor.Shape;
+import org.flows4j.tensor.ShapeMismatchException;
+import org.flows4j.tensor.Tensor;
 
 /**
  * Element-by-element kernels: {@code out[i] = fn(a[i])} and, with broadcasting,

@@ -1,4 +1,4 @@
-package org.flows4j.tensor;
+package org.flows4j.tensor.kernel;
 
 /**
  * In-place element-wise {@code exp}, {@code log} and {@code log1p} over a range of a double array,
@@ -27,7 +27,7 @@ public final class BulkMath {
     }
 
     private static final boolean MODULE = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-    private static final Kernel PORTABLE = MODULE ? load("org.flows4j.tensor.VectorPortableMath") : null;
+    private static final Kernel PORTABLE = MODULE ? load("org.flows4j.tensor.kernel.VectorPortableMath") : null;
     private static final Kernel KERNEL = select();
 
     private BulkMath() {
@@ -43,7 +43,7 @@ public final class BulkMath {
 
     private static Kernel select() {
         if (MODULE && Boolean.getBoolean("flows4j.fastMath")) {
-            Kernel k = load("org.flows4j.tensor.VectorBulkMath");
+            Kernel k = load("org.flows4j.tensor.kernel.VectorBulkMath");
             if (k != ScalarKernel.INSTANCE) {
                 return k;
             }

@@ -1,4 +1,4 @@
-package org.flows4j.tensor;
+package org.flows4j.tensor.kernel;
 
 /**
  * The register-blocked micro-kernels behind {@link MatMul}: one implementation uses the Vector API

@@ -1,6 +1,6 @@
-package org.flows4j.tensor;
+package org.flows4j.tensor.kernel;
 
-import static org.flows4j.tensor.PortableExp.C;
+import static org.flows4j.tensor.kernel.PortableExp.C;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.LongVector;

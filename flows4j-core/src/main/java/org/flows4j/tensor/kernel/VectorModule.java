@@ -1,4 +1,4 @@
-package org.flows4j.tensor;
+package org.flows4j.tensor.kernel;
 
 /**
  * Loads the Vector API implementation of a kernel interface when module {@code jdk.incubator.vector}

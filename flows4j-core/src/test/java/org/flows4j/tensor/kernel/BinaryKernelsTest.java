@@ -1,9 +1,14 @@
-package org.flows4j.tensor;
+package org.flows4j.tensor.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import org.flows4j.tensor.DType;
+import org.flows4j.tensor.Rng;
+import org.flows4j.tensor.Shape;
+import org.flows4j.tensor.ShapeMismatchException;
+import org.flows4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 /** The dedicated arithmetic loops give exactly the values of the general lambda paths of Elementwise. */

@@ -1,4 +1,4 @@
-package org.flows4j.tensor;
+package org.flows4j.tensor.kernel;
 
 /**
  * {@code exp(x)} in double precision from IEEE additions, multiplications, fused multiply-adds and

@@ -1,4 +1,6 @@
-package org.flows4j.tensor;
+package org.flows4j.tensor.kernel;
+
+import org.flows4j.tensor.Tensor;
 
 /**
  * Run by {@link MatMulTest} in a child JVM started without {@code --add-modules jdk.incubator.vector}:

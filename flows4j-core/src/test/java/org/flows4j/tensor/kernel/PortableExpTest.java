@@ -1,4 +1,4 @@
-package org.flows4j.tensor;
+package org.flows4j.tensor.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,6 +7,8 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.List;
 import java.util.function.DoubleUnaryOperator;
+import org.flows4j.tensor.ChildJvm;
+import org.flows4j.tensor.Rng;
 import org.junit.jupiter.api.Test;
 
 class PortableExpTest {

@@ -1,13 +1,14 @@
-package org.flows4j.tensor;
+package org.flows4j.tensor.kernel;
 
-import static org.flows4j.tensor.PortableExpTest.assertNearStrictMath;
-import static org.flows4j.tensor.PortableExpTest.assertSweepMatchesScalar;
-import static org.flows4j.tensor.PortableExpTest.ulps;
+import static org.flows4j.tensor.kernel.PortableExpTest.assertNearStrictMath;
+import static org.flows4j.tensor.kernel.PortableExpTest.assertSweepMatchesScalar;
+import static org.flows4j.tensor.kernel.PortableExpTest.ulps;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
+import org.flows4j.tensor.Rng;
 import org.junit.jupiter.api.Test;
 
 class PortableLogTest {

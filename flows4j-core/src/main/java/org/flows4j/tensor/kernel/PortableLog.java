@@ -1,4 +1,4 @@
-package org.flows4j.tensor;
+package org.flows4j.tensor.kernel;
 
 /**
  * {@code log(x)} and {@code log1p(u)} in double precision from IEEE additions, multiplications,

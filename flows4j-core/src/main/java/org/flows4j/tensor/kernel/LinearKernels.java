@@ -1,4 +1,4 @@
-package org.flows4j.tensor;
+package org.flows4j.tensor.kernel;
 
 /**
  * Float32 loops of the fused linear layer besides its products: the ReLU forward epilogue
@@ -31,7 +31,7 @@ public final class LinearKernels {
     }
 
     private static Kernel select() {
-        return VectorModule.load("org.flows4j.tensor.VectorLinearKernels", Kernel.class, Scalar.INSTANCE);
+        return VectorModule.load("org.flows4j.tensor.kernel.VectorLinearKernels", Kernel.class, Scalar.INSTANCE);
     }
 
     /** Whether the Vector API loops are in use. */

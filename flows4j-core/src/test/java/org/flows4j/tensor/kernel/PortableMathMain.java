@@ -1,4 +1,4 @@
-package org.flows4j.tensor;
+package org.flows4j.tensor.kernel;
 
 /**
  * Run by {@link PortableExpTest} in child JVMs (interpreted, C1 only, with and without the vector

@@ -1,10 +1,11 @@
-package org.flows4j.tensor;
+package org.flows4j.tensor.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.function.DoubleUnaryOperator;
+import org.flows4j.tensor.Rng;
 import org.junit.jupiter.api.Test;
 
 class BulkMathTest {

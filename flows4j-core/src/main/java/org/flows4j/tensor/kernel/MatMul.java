@@ -1,4 +1,10 @@
-package org.flows4j.tensor;
+package org.flows4j.tensor.kernel;
+
+import org.flows4j.tensor.DType;
+import org.flows4j.tensor.Parallel;
+import org.flows4j.tensor.Shape;
+import org.flows4j.tensor.ShapeMismatchException;
+import org.flows4j.tensor.Tensor;
 
 /**
  * Dense matrix products {@code C = op(A) . op(B)} (or {@code C += op(A) . op(B)}) for float32 and
@@ -38,7 +44,7 @@ public final class MatMul {
     }
 
     private static GemmKernel selectKernel() {
-        return VectorModule.load("org.flows4j.tensor.VectorMatMul", GemmKernel.class, ScalarMatMul.INSTANCE);
+        return VectorModule.load("org.flows4j.tensor.kernel.VectorMatMul", GemmKernel.class, ScalarMatMul.INSTANCE);
     }
 
     /** Whether the Vector API kernels are in use. */

@@ -1,7 +1,9 @@
-package org.flows4j.tensor;
+package org.flows4j.tensor.kernel;
 
 import java.util.Arrays;
 import java.util.function.DoubleBinaryOperator;
+import org.flows4j.tensor.DType;
+import org.flows4j.tensor.Tensor;
 
 /**
  * The four arithmetic operations element by element, {@code out = a (+|-|*|/) b} with broadcasting,

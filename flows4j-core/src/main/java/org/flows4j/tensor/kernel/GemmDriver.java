@@ -1,4 +1,6 @@
-package org.flows4j.tensor;
+package org.flows4j.tensor.kernel;
+
+import org.flows4j.tensor.Parallel;
 
 /**
  * The cache-blocked loop nest behind {@link MatMul}, shared by the vector and scalar kernels.
@@ -15,7 +17,8 @@ package org.flows4j.tensor;
  * op(B) is packed, and so is a float64 op(B) for 16 rows of A or more.
  *
  * <p>Work splits across {@link Parallel} by tiles of output rows only; each thread packs into its own
- * buffer, so threads share nothing they write and the result is bit-identical for any thread count.
+ * buffer, so threads share nothing they write and the result is bit-identical for any thread count. The
+ * buffers are {@link ContextLocal}s: they belong to the compute context and go when it closes.
  */
 final class GemmDriver {
     /** Depth of a packed block of op(B). */
@@ -39,8 +42,8 @@ final class GemmDriver {
      */
     static final int NARROW_MIN_ROWS = 64;
 
-    private static final ThreadLocal<float[]> FLOAT_BUFFER = ThreadLocal.withInitial(() -> new float[0]);
-    private static final ThreadLocal<double[]> DOUBLE_BUFFER = ThreadLocal.withInitial(() -> new double[0]);
+    private static final ContextLocal<float[]> FLOAT_BUFFER = new ContextLocal<>(() -> new float[0]);
+    private static final ContextLocal<double[]> DOUBLE_BUFFER = new ContextLocal<>(() -> new double[0]);
 
     private GemmDriver() {
     }

@@ -1,4 +1,4 @@
-package org.flows4j.tensor;
+package org.flows4j.tensor.kernel;
 
 /**
  * Matmul micro-kernels in plain Java, used when the Vector API module is absent or disabled

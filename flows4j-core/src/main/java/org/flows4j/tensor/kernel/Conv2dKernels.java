@@ -1,6 +1,11 @@
-package org.flows4j.tensor;
+package org.flows4j.tensor.kernel;
 
 import java.util.Arrays;
+import org.flows4j.tensor.DType;
+import org.flows4j.tensor.Parallel;
+import org.flows4j.tensor.Shape;
+import org.flows4j.tensor.ShapeMismatchException;
+import org.flows4j.tensor.Tensor;
 
 /**
  * 2-D convolution (stride 1, symmetric zero padding {@code p}) of {@code x [N, Cin, H, W]} with
@@ -44,7 +49,10 @@ public final class Conv2dKernels {
     /** Most output channels for the forward pass by kernel taps (beyond, im2col's copy is the smaller cost). */
     static final int SHIFT_MAX_OUT = 32;
 
-    /** Per-thread scratch: a few arrays per dtype (a col, a col's gradient, a padded image), grown on demand. */
+    /**
+     * Per-thread scratch of the current compute context ({@link ContextLocal}, freed when it closes): a few
+     * arrays per dtype (a col, a col's gradient, a padded image), grown on demand.
+     */
     private static final class Scratch {
         final float[][] floats = {new float[0], new float[0], new float[0]};
         final double[][] doubles = {new double[0], new double[0], new double[0]};
@@ -63,7 +71,7 @@ public final class Conv2dKernels {
         }
     }
 
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    private static final ContextLocal<Scratch> SCRATCH = new ContextLocal<>(Scratch::new);
 
     private Conv2dKernels() {
     }
