@@ -56,7 +56,8 @@ import org.flows4j.train.TrainConfig;
  * <p>Saved and loaded with Spark's default parameter persistence ({@link #read()}), so it can stand unfitted in a
  * saved {@code Pipeline} or {@code CrossValidator}.
  */
-public final class FlowEstimator extends Estimator<FlowSparkModel> implements DefaultParamsWritable {
+public final class FlowEstimator extends Estimator<FlowSparkModel>
+        implements DefaultParamsWritable, FlowColumnParams<FlowEstimator> {
     private static final long serialVersionUID = 1L;
     static final String STAGE = "FlowEstimator";
     /** Values of {@code trainingMode}. */
@@ -122,13 +123,7 @@ public final class FlowEstimator extends Estimator<FlowSparkModel> implements De
         localSteps = new IntParam(this, "localSteps", "local steps per averaging round", ParamValidators.gtEq(1));
         numPartitions = new IntParam(this, "numPartitions", "partitions to train on (0: the input's)",
                 ParamValidators.gtEq(0));
-        setDefault(inputCol, "features");
-        setDefault(inputCols, new String[0]);
-        setDefault(contextCols, new String[0]);
-        setDefault(outputCol, "logProb");
-        setDefault(latentCol, "");
-        setDefault(handleInvalid, "error");
-        setDefault(chunkSize, 4096);
+        setColumnDefaults();
         setDefault(preset, "realnvp");
         setDefault(layers, FlowSpec.DEFAULT_LAYERS);
         setDefault(hidden, FlowSpec.DEFAULT_WIDTH);
@@ -151,36 +146,43 @@ public final class FlowEstimator extends Estimator<FlowSparkModel> implements De
     }
 
     /** ML vector column of the data, used when {@link #inputCols} is empty; default {@code features}. */
+    @Override
     public Param<String> inputCol() {
         return inputCol;
     }
 
     /** Numeric data columns in order; default empty. */
+    @Override
     public StringArrayParam inputCols() {
         return inputCols;
     }
 
     /** Numeric context columns; default empty (an unconditional flow). */
+    @Override
     public StringArrayParam contextCols() {
         return contextCols;
     }
 
     /** The model's log-density column; default {@code logProb}. */
+    @Override
     public Param<String> outputCol() {
         return outputCol;
     }
 
     /** The model's latent column, or empty (default) for none. */
+    @Override
     public Param<String> latentCol() {
         return latentCol;
     }
 
     /** {@code "error"} (default) or {@code "skip"}. */
+    @Override
     public Param<String> handleInvalid() {
         return handleInvalid;
     }
 
     /** Rows the model evaluates at once on an executor; default 4096. */
+    @Override
     public IntParam chunkSize() {
         return chunkSize;
     }
@@ -255,41 +257,11 @@ public final class FlowEstimator extends Estimator<FlowSparkModel> implements De
         return numPartitions;
     }
 
-    /** Sets {@link #inputCol}. */
-    public FlowEstimator setInputCol(String v) {
-        set(inputCol, v);
-        return this;
-    }
 
-    /** Sets {@link #inputCols}. */
-    public FlowEstimator setInputCols(String... v) {
-        set(inputCols, v);
-        return this;
-    }
 
-    /** Sets {@link #contextCols}. */
-    public FlowEstimator setContextCols(String... v) {
-        set(contextCols, v);
-        return this;
-    }
 
-    /** Sets {@link #outputCol}. */
-    public FlowEstimator setOutputCol(String v) {
-        set(outputCol, v);
-        return this;
-    }
 
-    /** Sets {@link #latentCol}. */
-    public FlowEstimator setLatentCol(String v) {
-        set(latentCol, v);
-        return this;
-    }
 
-    /** Sets {@link #handleInvalid}. */
-    public FlowEstimator setHandleInvalid(String v) {
-        set(handleInvalid, v);
-        return this;
-    }
 
     /** Sets {@link #preset}. */
     public FlowEstimator setPreset(String v) {

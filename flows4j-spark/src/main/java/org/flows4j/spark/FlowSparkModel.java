@@ -47,7 +47,8 @@ import org.flows4j.io.ModelFile;
  * <p>Persistence ({@link MLWritable}, {@link #read()}): Spark's parameter metadata plus the model file at
  * {@code path/data/model.flow}, so the model saves and loads alone or inside a {@code PipelineModel}.
  */
-public final class FlowSparkModel extends Model<FlowSparkModel> implements MLWritable {
+public final class FlowSparkModel extends Model<FlowSparkModel>
+        implements MLWritable, FlowColumnParams<FlowSparkModel> {
     private static final long serialVersionUID = 1L;
     static final String STAGE = "FlowSparkModel";
     private static final String FILE = "data/model.flow";
@@ -82,13 +83,7 @@ public final class FlowSparkModel extends Model<FlowSparkModel> implements MLWri
         this.latentCol = FlowParams.latentCol(this);
         this.handleInvalid = FlowParams.handleInvalid(this);
         this.chunkSize = FlowParams.chunkSize(this);
-        setDefault(inputCol, "features");
-        setDefault(inputCols, new String[0]);
-        setDefault(contextCols, new String[0]);
-        setDefault(outputCol, "logProb");
-        setDefault(latentCol, "");
-        setDefault(handleInvalid, "error");
-        setDefault(chunkSize, 4096);
+        setColumnDefaults();
     }
 
     /** A model of {@code model} with a fresh uid. */
@@ -129,81 +124,53 @@ public final class FlowSparkModel extends Model<FlowSparkModel> implements MLWri
     }
 
     /** The ML vector column of the data (when {@link #inputCols} is empty); default {@code features}. */
+    @Override
     public Param<String> inputCol() {
         return inputCol;
     }
 
     /** Numeric data columns in order; default empty (use {@link #inputCol}). */
+    @Override
     public StringArrayParam inputCols() {
         return inputCols;
     }
 
     /** Numeric context columns of a conditional flow; default empty. */
+    @Override
     public StringArrayParam contextCols() {
         return contextCols;
     }
 
     /** Output column of {@code log p(x | c)}; default {@code logProb}. */
+    @Override
     public Param<String> outputCol() {
         return outputCol;
     }
 
     /** Output column of the latent vector, or empty for none (the default). */
+    @Override
     public Param<String> latentCol() {
         return latentCol;
     }
 
     /** {@code "error"} (default) or {@code "skip"}: see the class comment. */
+    @Override
     public Param<String> handleInvalid() {
         return handleInvalid;
     }
 
     /** Rows evaluated at once on an executor; default 4096. */
+    @Override
     public IntParam chunkSize() {
         return chunkSize;
     }
 
-    /** Sets {@link #inputCol}. */
-    public FlowSparkModel setInputCol(String v) {
-        set(inputCol, v);
-        return this;
-    }
 
-    /** Sets {@link #inputCols}. */
-    public FlowSparkModel setInputCols(String... v) {
-        set(inputCols, v);
-        return this;
-    }
 
-    /** Sets {@link #contextCols}. */
-    public FlowSparkModel setContextCols(String... v) {
-        set(contextCols, v);
-        return this;
-    }
 
-    /** Sets {@link #outputCol}. */
-    public FlowSparkModel setOutputCol(String v) {
-        set(outputCol, v);
-        return this;
-    }
 
-    /** Sets {@link #latentCol}. */
-    public FlowSparkModel setLatentCol(String v) {
-        set(latentCol, v);
-        return this;
-    }
 
-    /** Sets {@link #handleInvalid}. */
-    public FlowSparkModel setHandleInvalid(String v) {
-        set(handleInvalid, v);
-        return this;
-    }
 
-    /** Sets {@link #chunkSize}. */
-    public FlowSparkModel setChunkSize(int v) {
-        set(chunkSize, v);
-        return this;
-    }
 
     /** The input columns of this model resolved against {@code schema}, with the flow's sizes checked. */
     RowColumns columns(StructType schema) {
