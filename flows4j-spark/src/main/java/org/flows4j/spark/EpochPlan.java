@@ -13,6 +13,8 @@ import org.flows4j.tensor.Rng;
  */
 final class EpochPlan implements StepRows {
     private static final long serialVersionUID = 1L;
+    /** Permutations kept per JVM (one per partition of a run); past this the cache starts afresh. */
+    private static final int KEEP = 256;
     private static final ConcurrentHashMap<String, Permutation> CACHE = new ConcurrentHashMap<>();
 
     private final long seed;
@@ -55,6 +57,9 @@ final class EpochPlan implements StepRows {
             }
             new Rng(seed * 0x9E3779B97F4A7C15L ^ (epoch * 1_000_003L + partition)).shuffle(order);
             p = new Permutation(epoch, order);
+            if (CACHE.size() >= KEEP) {
+                CACHE.clear();
+            }
             CACHE.put(key, p);
         }
         int from = from(n, step);

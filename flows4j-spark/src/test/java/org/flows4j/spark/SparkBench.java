@@ -99,8 +99,8 @@ public final class SparkBench {
                 avg.averagingRound(flow, state, run, blocks, plan, r * 10L, lrs);
             }
             double ms2 = (System.nanoTime() - t2) / 1e6 / (rounds * 10);
-            System.out.printf("rep %d: sync %.1f ms/step, one JVM (2 shards, %d kernel threads) %.1f ms/step, averaging K=10 %.1f ms/step%n",
-                    rep, ms, org.flows4j.tensor.Parallel.threads(), ms1, ms2);
+            System.out.printf("rep %d: sync %.1f ms/step, one JVM (2 shards, flows4j.threads=%s) %.1f ms/step, averaging K=10 %.1f ms/step%n",
+                    rep, ms, System.getProperty("flows4j.threads", "all"), ms1, ms2);
         }
         spark.stop();
     }
@@ -174,8 +174,8 @@ public final class SparkBench {
                 total += lp[0];
             }
             double s = (System.nanoTime() - t0) / 1e9;
-            System.out.printf("rep %d: %d rows in %.2f s = %.0f rows/s on %d threads (%g)%n", rep, rows, s, rows / s,
-                    org.flows4j.tensor.Parallel.threads(), total);
+            System.out.printf("rep %d: %d rows in %.2f s = %.0f rows/s, flows4j.threads=%s (%g)%n", rep, rows, s,
+                    rows / s, System.getProperty("flows4j.threads", "all"), total);
         }
     }
 
