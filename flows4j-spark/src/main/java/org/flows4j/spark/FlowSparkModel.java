@@ -231,6 +231,11 @@ public final class FlowSparkModel extends Model<FlowSparkModel>
         return broadcast;
     }
 
+    /** {@link #sample(SparkSession, long, long)} in the active Spark session. */
+    public Dataset<Row> sample(long n, long seed) {
+        return sample(SparkSession.active(), n, seed, null);
+    }
+
     /**
      * {@code n} rows drawn from an unconditional flow, as a DataFrame with the input's column names: the numeric
      * {@code inputCols} (double), or the one vector column {@code inputCol}. Drawn on the executors in

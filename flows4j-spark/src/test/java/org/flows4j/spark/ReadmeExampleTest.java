@@ -42,7 +42,7 @@ class ReadmeExampleTest {
         Dataset<Row> scored = PipelineModel.load(dir).transform(rows);
         double meanLogLikelihood = new FlowLogLikelihoodEvaluator().evaluate(scored);
         FlowSparkModel model = (FlowSparkModel) fitted.stages()[1];
-        Dataset<Row> samples = model.sample(spark, 1000, 42);
+        Dataset<Row> samples = model.sample(1000, 42);
         // Spark example ends
 
         assertEquals(4000, scored.count());
