@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.flows4j.tensor.ChildJvm;
 import org.flows4j.tensor.DType;
 import org.flows4j.tensor.Parallel;
@@ -165,10 +166,10 @@ class MatMulTest {
                 for (GemmKernel kern : kernels()) {
                     boolean fused = kern != ScalarMatMul.INSTANCE;
                     float[] c = acc ? c0.clone() : new float[n * m];
-                    int[] rowsSeen = new int[1];
+                    AtomicInteger rowsSeen = new AtomicInteger();
                     MatMul.gemm(kern, 1, ta, tb, n, k, m, a, 0, 0, b, 0, 0, c, 0, 0, acc,
-                            (from, to) -> rowsSeen[0] += to - from);
-                    assertEquals(n, rowsSeen[0], "epilogue rows");
+                            (from, to) -> rowsSeen.addAndGet(to - from));
+                    assertEquals(n, rowsSeen.get(), "epilogue rows");
                     for (int i = 0; i < n; i++) {
                         for (int j = 0; j < m; j++) {
                             float sum = acc ? c0[i * m + j] : 0f;
