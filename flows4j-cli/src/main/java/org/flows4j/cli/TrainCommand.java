@@ -73,7 +73,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--bins", defaultValue = "" + FlowSpec.DEFAULT_BINS, description = "Spline bins (default: ${DEFAULT-VALUE}).")
     int bins;
 
-    @Option(names = "--tail-bound", defaultValue = "" + FlowSpec.DEFAULT_TAIL_BOUND, description = "Spline interval [-B, B] in standardized units (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--tail-bound", defaultValue = "" + FlowSpec.DEFAULT_TAIL_BOUND, description = "Spline interval [-B, B] in standardized units; for realnvp, maf and iaf the latent bound of their log tails (default: ${DEFAULT-VALUE}).")
     double tailBound;
 
     @Option(names = "--lu", description = "Add an LU-parameterized linear layer between steps.")

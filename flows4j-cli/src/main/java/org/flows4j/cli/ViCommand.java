@@ -68,7 +68,7 @@ final class ViCommand implements Callable<Integer> {
     @Option(names = "--bins", description = "Spline bins (default: the preset's).")
     Integer bins;
 
-    @Option(names = "--tail-bound", description = "Spline interval [-B, B] (default: the preset's).")
+    @Option(names = "--tail-bound", description = "Spline interval [-B, B]; for realnvp, maf and iaf the latent bound of their log tails (default: the preset's).")
     Double tailBound;
 
     @Option(names = "--steps", defaultValue = "" + ViConfig.DEFAULT_STEPS, description = "Optimizer steps "

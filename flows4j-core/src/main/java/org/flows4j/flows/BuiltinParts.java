@@ -34,6 +34,7 @@ import org.flows4j.transform.Inverse;
 import org.flows4j.transform.InvertibleConv1x1;
 import org.flows4j.transform.LULinear;
 import org.flows4j.transform.LeakyReLU;
+import org.flows4j.transform.LogTails;
 import org.flows4j.transform.Logit;
 import org.flows4j.transform.Partial;
 import org.flows4j.transform.Permutation;
@@ -188,6 +189,8 @@ public final class BuiltinParts implements PartProvider {
         Parts.register("tanh", Tanh.class, c -> new Tanh(c.integer("features")), Tanh::new);
         Parts.register("leaky-relu", LeakyReLU.class, c -> new LeakyReLU(c.integer("features"), c.number("slope")),
                 d -> new LeakyReLU(d, 0.2));
+        Parts.register("log-tails", LogTails.class, c -> new LogTails(c.integer("features"), c.number("bound")),
+                LogTails::new);
         Parts.register("logit", Logit.class, c -> new Logit(c.integer("features"), c.number("eps")),
                 d -> new Logit(d, 0.05));
     }

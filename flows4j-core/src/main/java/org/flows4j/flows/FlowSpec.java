@@ -27,7 +27,8 @@ import org.flows4j.tensor.ImageShape;
  * @param hidden          hidden widths of each conditioner
  * @param activation      hidden activation of each conditioner
  * @param bins            spline bins {@code K} (spline kinds only)
- * @param tailBound       spline interval {@code [-B, B]}; identity outside (spline kinds only)
+ * @param tailBound       spline interval {@code [-B, B]}, identity outside (spline kinds); for the affine kinds
+ *                        the latent bound beyond which {@link org.flows4j.transform.LogTails} pulls latents in
  * @param luMixing        add an {@code LULinear} between steps
  * @param dtype           element type of the parameters
  * @param seed            seed of the initial weights (and of the dropout masks)

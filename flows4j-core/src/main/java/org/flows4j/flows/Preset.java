@@ -7,6 +7,7 @@ import org.flows4j.tensor.Rng;
 import org.flows4j.transform.AffineTransformer;
 import org.flows4j.transform.ConditionerInput;
 import org.flows4j.transform.ElementwiseTransformer;
+import org.flows4j.transform.LogTails;
 import org.flows4j.transform.RationalQuadraticTransformer;
 import org.flows4j.transform.Transform;
 import org.flows4j.transform.autoregressive.AutoregressiveTransform;
@@ -88,6 +89,15 @@ public interface Preset {
             default:
                 return new AffineTransformer();
         }
+    }
+
+    /**
+     * The tail of the affine kinds: {@link LogTails} beyond {@code spec.tailBound()} on the latent side, so that
+     * a row the affine steps push far out (their shifts and scales extrapolate linearly and compound) still gets
+     * a sane log-density; latents inside the bound are untouched.
+     */
+    static List<Transform> affineTail(FlowSpec spec) {
+        return List.of(new LogTails(spec.features(), spec.tailBound()));
     }
 
     /** The rational-quadratic spline of {@code spec}: its bins on {@code [-tailBound, tailBound]}. */

@@ -55,12 +55,22 @@ public final class Presets {
                     public Transform step(FlowSpec spec, Dropout dropout, Rng rng) {
                         return Preset.coupling(spec, Preset.affine(spec), dropout, rng);
                     }
+
+                    @Override
+                    public List<Transform> tail(FlowSpec spec) {
+                        return Preset.affineTail(spec);
+                    }
                 },
                 new Builtin("maf", "affine autoregressive (MAF): fast density, sampling in D passes", false,
                         FlowSpec.DEFAULT_INPUT_BOUND) {
                     @Override
                     public Transform step(FlowSpec spec, Dropout dropout, Rng rng) {
                         return Preset.autoregressive(spec, Preset.affine(spec), dropout, rng);
+                    }
+
+                    @Override
+                    public List<Transform> tail(FlowSpec spec) {
+                        return Preset.affineTail(spec);
                     }
                 },
                 new Builtin("iaf", "inverse affine autoregressive (IAF): fast sampling, density in D passes", false,
@@ -69,6 +79,11 @@ public final class Presets {
                     public Transform step(FlowSpec spec, Dropout dropout, Rng rng) {
                         return new InverseAutoregressive(Preset.autoregressive(spec, Preset.affine(spec), dropout,
                                 rng));
+                    }
+
+                    @Override
+                    public List<Transform> tail(FlowSpec spec) {
+                        return Preset.affineTail(spec);
                     }
                 },
                 new Builtin("nsf", "rational-quadratic spline coupling (NSF)", true, 0.0) {

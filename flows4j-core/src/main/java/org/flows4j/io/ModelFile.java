@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
@@ -24,6 +25,9 @@ import org.flows4j.flows.TrainingSummary;
 import org.flows4j.nn.PartConfig;
 import org.flows4j.nn.Parts;
 import org.flows4j.tensor.Tensor;
+import org.flows4j.transform.Composite;
+import org.flows4j.transform.LogTails;
+import org.flows4j.transform.Transform;
 
 /**
  * The {@code .flow} model file: a zip holding {@code model.json} (format version, library version, the
@@ -106,7 +110,7 @@ public final class ModelFile {
         }
         int version = ModelJson.checkVersion(root, source);
         FlowSpec spec = version == 1 ? ModelJson.spec(root, source) : ModelJson.preset(root, source);
-        Flow flow = version == 1 ? Flows.build(spec) : buildFlow(ModelJson.flow(root, source), source);
+        Flow flow = version == 1 ? formatOneFlow(spec) : buildFlow(ModelJson.flow(root, source), source);
         Map<String, Tensor> tensors;
         try {
             tensors = SafeTensors.decode(weights, source + "!" + WEIGHTS_ENTRY).tensors();
@@ -133,6 +137,24 @@ public final class ModelFile {
         }
         TrainingSummary summary = ModelJson.summary(root, source);
         return summary == null ? m : m.withSummary(summary);
+    }
+
+    /**
+     * A format-1 file's flow: the preset rebuilt from its spec, as it was when format 1 was written, which was
+     * before the affine presets ended with {@link LogTails}; the trailing one is dropped so that such a file's
+     * log-densities stay those of the release that wrote it.
+     */
+    private static Flow formatOneFlow(FlowSpec spec) {
+        Flow flow = Flows.build(spec);
+        if (!(flow.transform() instanceof Composite)) {
+            return flow;
+        }
+        List<Transform> steps = ((Composite) flow.transform()).steps();
+        if (!(steps.get(steps.size() - 1) instanceof LogTails)) {
+            return flow;
+        }
+        List<Transform> kept = steps.subList(0, steps.size() - 1);
+        return new Flow(kept.size() == 1 ? kept.get(0) : new Composite(kept), flow.base());
     }
 
     private static Flow buildFlow(PartConfig config, String source) {

@@ -30,6 +30,8 @@ class ElementwiseTransformsTest {
                 Named.of("Logit eps=0.05", new Logit(3, 0.05)),
                 Named.of("Tanh", new Tanh(3)),
                 Named.of("Softplus", new Softplus(3)),
+                Named.of("LogTails bound=0.5", new LogTails(3, 0.5)),
+                Named.of("LogTails", new LogTails(3)),
                 Named.of("LeakyReLU slope=0.3", new LeakyReLU(3, 0.3)),
                 Named.of("LeakyReLU slope=2.5", new LeakyReLU(4, 2.5)),
                 Named.of("Affine learnable", Affine.learnable(3, DType.FLOAT64)),
