@@ -52,29 +52,83 @@ public final class LogTails extends Transform implements Part {
         return Math.max(Math.abs(v) - bound, 0.0);
     }
 
+    /** Whether some element of {@code v} lies beyond the bound (the common case, none, needs no arithmetic). */
+    private boolean anyBeyond(Tensor v) {
+        int n = v.numel();
+        for (int i = 0; i < n; i++) {
+            if (!(Math.abs(v.get(i)) <= bound)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     protected Transformed applyForward(Variable x, Variable context) {
-        Tensor xv = x.value();
-        Tensor y = Elementwise.map(xv, v -> Math.abs(v) <= bound ? v : Math.copySign(bound + Math.log1p(excess(v)), v));
-        Variable out = Variable.fromOp("log-tails", y,
-                g -> new Tensor[] {Elementwise.zip(g, xv, (u, v) -> u / (1.0 + excess(v)), "log-tails")}, x);
-        Tensor logDeriv = Elementwise.map(xv, v -> -Math.log1p(excess(v)));
-        Variable ld = Variable.fromOp("log-tails-logdet", logDeriv, g -> new Tensor[] {Elementwise.zip(g, xv,
-                (u, v) -> Math.abs(v) <= bound ? 0.0 : -u * Math.signum(v) / (1.0 + excess(v)), "log-tails-logdet")},
-                x);
-        return new Transformed(out, RowLogDet.sumOverFeatures(ld));
+        return apply(x, true);
     }
 
     @Override
     protected Transformed applyInverse(Variable y, Variable context) {
-        Tensor yv = y.value();
-        Tensor x = Elementwise.map(yv, v -> Math.abs(v) <= bound ? v : Math.copySign(bound + Math.expm1(excess(v)), v));
-        Variable out = Variable.fromOp("log-tails-inverse", x,
-                g -> new Tensor[] {Elementwise.zip(g, yv, (u, v) -> u * Math.exp(excess(v)), "log-tails-inverse")}, y);
-        Tensor logDeriv = Elementwise.map(yv, this::excess);
-        Variable ld = Variable.fromOp("log-tails-inverse-logdet", logDeriv, g -> new Tensor[] {Elementwise.zip(g, yv,
-                (u, v) -> Math.abs(v) <= bound ? 0.0 : u * Math.signum(v), "log-tails-inverse-logdet")}, y);
-        return new Transformed(out, RowLogDet.sumOverFeatures(ld));
+        return apply(y, false);
+    }
+
+    /**
+     * The map ({@code forward}: pull in, else push out) of {@code in} and its per-row log-det. Inside the bound
+     * the map is the identity with log-det 0 and zero log-det gradient, so when every element is inside,
+     * {@code in} itself is the output.
+     */
+    private Transformed apply(Variable in, boolean forward) {
+        Tensor v = in.value();
+        int rows = v.size(0);
+        int cols = v.numel() / Math.max(rows, 1);
+        if (!anyBeyond(v)) {
+            return new Transformed(in, RowLogDet.zeros(rows, v.dtype()));
+        }
+        Tensor out = Tensor.zeros(v.dtype(), v.shape());
+        Tensor logDet = Tensor.zeros(v.dtype(), rows);
+        for (int i = 0; i < rows; i++) {
+            double sum = 0;
+            for (int j = i * cols; j < (i + 1) * cols; j++) {
+                double a = v.get(j);
+                double e = excess(a);
+                if (e == 0) {
+                    out.set(j, a);
+                } else if (forward) {
+                    out.set(j, Math.copySign(bound + Math.log1p(e), a));
+                    sum -= Math.log1p(e);
+                } else {
+                    out.set(j, Math.copySign(bound + Math.expm1(e), a));
+                    sum += e;
+                }
+            }
+            logDet.set(i, sum);
+        }
+        String op = forward ? "log-tails" : "log-tails-inverse";
+        Variable mapped = Variable.fromOp(op, out, g -> new Tensor[] {Elementwise.zip(g, v,
+                (u, a) -> forward ? u / (1.0 + excess(a)) : u * Math.exp(excess(a)), op)}, in);
+        Variable ld = Variable.fromOp(op + "-logdet", logDet, g -> new Tensor[] {logDetGradient(g, v, rows, cols,
+                forward)}, in);
+        return new Transformed(mapped, ld);
+    }
+
+    /**
+     * {@code d(row log-det)/d in}: row {@code i}'s upstream {@code g_i} times {@code -sign(a) / (1 + e)} (forward)
+     * or {@code sign(a)} (inverse) beyond the bound, 0 inside.
+     */
+    private Tensor logDetGradient(Tensor g, Tensor v, int rows, int cols, boolean forward) {
+        Tensor grad = Tensor.zeros(v.dtype(), v.shape());
+        for (int i = 0; i < rows; i++) {
+            double gi = g.get(i);
+            for (int j = i * cols; j < (i + 1) * cols; j++) {
+                double a = v.get(j);
+                double e = excess(a);
+                if (e > 0) {
+                    grad.set(j, forward ? -gi * Math.signum(a) / (1.0 + e) : gi * Math.signum(a));
+                }
+            }
+        }
+        return grad;
     }
 
     /** Type {@code log-tails}: {@code features}, {@code bound}. */

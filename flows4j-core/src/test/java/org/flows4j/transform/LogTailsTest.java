@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.flows4j.autodiff.GradCheck;
+import org.flows4j.autodiff.Variable;
 import org.flows4j.tensor.DType;
 import org.flows4j.tensor.Rng;
 import org.flows4j.tensor.Tensor;
@@ -57,6 +58,11 @@ class LogTailsTest {
             GradCheck.check(v -> t.inverse(v[0], null).logDet(), x)}) {
             assertTrue(r.passed(), r::toString);
         }
+        Tensor inside = Elementwise.map(x, v -> Math.tanh(v));
+        LogTails wide = new LogTails(5, 2.0);
+        GradCheck.Result identity = GradCheck.check(v -> wide.forward(v[0], null).output(), inside);
+        assertTrue(identity.passed(), identity::toString);
+        assertEquals(0.0, wide.inverse(Variable.constant(inside), null).logDet().value().get(0), 0.0);
     }
 
     @Test
