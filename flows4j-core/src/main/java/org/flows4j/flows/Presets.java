@@ -50,40 +50,24 @@ public final class Presets {
 
     private static List<Preset> builtins() {
         return List.of(NICE,
-                new Builtin("realnvp", "affine coupling (RealNVP)", true, FlowSpec.DEFAULT_INPUT_BOUND) {
+                new AffineBuiltin("realnvp", "affine coupling (RealNVP)", true) {
                     @Override
                     public Transform step(FlowSpec spec, Dropout dropout, Rng rng) {
                         return Preset.coupling(spec, Preset.affine(spec), dropout, rng);
                     }
-
-                    @Override
-                    public List<Transform> tail(FlowSpec spec) {
-                        return Preset.affineTail(spec);
-                    }
                 },
-                new Builtin("maf", "affine autoregressive (MAF): fast density, sampling in D passes", false,
-                        FlowSpec.DEFAULT_INPUT_BOUND) {
+                new AffineBuiltin("maf", "affine autoregressive (MAF): fast density, sampling in D passes", false) {
                     @Override
                     public Transform step(FlowSpec spec, Dropout dropout, Rng rng) {
                         return Preset.autoregressive(spec, Preset.affine(spec), dropout, rng);
                     }
-
-                    @Override
-                    public List<Transform> tail(FlowSpec spec) {
-                        return Preset.affineTail(spec);
-                    }
                 },
-                new Builtin("iaf", "inverse affine autoregressive (IAF): fast sampling, density in D passes", false,
-                        FlowSpec.DEFAULT_INPUT_BOUND) {
+                new AffineBuiltin("iaf", "inverse affine autoregressive (IAF): fast sampling, density in D passes",
+                        false) {
                     @Override
                     public Transform step(FlowSpec spec, Dropout dropout, Rng rng) {
                         return new InverseAutoregressive(Preset.autoregressive(spec, Preset.affine(spec), dropout,
                                 rng));
-                    }
-
-                    @Override
-                    public List<Transform> tail(FlowSpec spec) {
-                        return Preset.affineTail(spec);
                     }
                 },
                 new Builtin("nsf", "rational-quadratic spline coupling (NSF)", true, 0.0) {
@@ -197,6 +181,18 @@ public final class Presets {
         @Override
         public boolean isImage() {
             return true;
+        }
+    }
+
+    /** A built-in affine preset: the default input bound, and {@link Preset#affineTail} after the last step. */
+    private abstract static class AffineBuiltin extends Builtin {
+        AffineBuiltin(String name, String description, boolean coupling) {
+            super(name, description, coupling, FlowSpec.DEFAULT_INPUT_BOUND);
+        }
+
+        @Override
+        public List<Transform> tail(FlowSpec spec) {
+            return Preset.affineTail(spec);
         }
     }
 
