@@ -164,10 +164,23 @@ public final class BuiltinParts implements PartProvider {
                 d -> Permutation.random(d, new Rng(1)));
         Parts.register("lu-linear", LULinear.class, c -> LULinear.identity(c.integer("features"), c.dtype("dtype")),
                 d -> LULinear.random(d, DType.FLOAT64, new Rng(2)));
-        Parts.register("affine", Affine.class, c -> c.bool("learnable")
-                ? Affine.learnable(c.integer("features"), c.dtype("dtype"))
-                : Affine.fixed(new double[c.integer("features")], ones(c.integer("features")), c.dtype("dtype")),
+        Parts.register("affine", Affine.class, BuiltinParts::affine,
                 d -> Examples.perturbed(Affine.learnable(d, DType.FLOAT64)));
+    }
+
+    private static Affine affine(PartConfig c) {
+        int d = c.integer("features");
+        if (!c.bool("learnable")) {
+            return Affine.fixed(new double[d], ones(d), c.dtype("dtype"));
+        }
+        if (!c.has("form")) {
+            return Affine.learnable(d, c.dtype("dtype"));
+        }
+        if (!c.text("form").equals(Affine.LOCATION_SCALE)) {
+            throw new IllegalArgumentException("affine: expected form '" + Affine.LOCATION_SCALE + "' or none, got '"
+                    + c.text("form") + "'");
+        }
+        return Affine.locationScale(d, c.dtype("dtype"));
     }
 
     private static void registerImage() {

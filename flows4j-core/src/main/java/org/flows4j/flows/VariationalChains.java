@@ -52,7 +52,7 @@ final class VariationalChains {
             }
             steps.add(step.apply(rng));
         }
-        steps.add(Affine.learnable(d, spec.dtype()));
+        steps.add(Affine.locationScale(d, spec.dtype()));
         return new Flow(new Composite(steps), new StandardNormal(d, spec.dtype()));
     }
 }

@@ -25,6 +25,7 @@ import org.flows4j.flows.TrainingSummary;
 import org.flows4j.nn.PartConfig;
 import org.flows4j.nn.Parts;
 import org.flows4j.tensor.Tensor;
+import org.flows4j.transform.Affine;
 import org.flows4j.transform.Composite;
 import org.flows4j.transform.LogTails;
 import org.flows4j.transform.Transform;
@@ -126,7 +127,7 @@ public final class ModelFile {
         }
         FlowModel m;
         try {
-            m = (spec == null ? FlowModel.of(flow) : FlowModel.of(spec, flow))
+            m = (spec == null || shiftScaleVariationalBase(spec, flow) ? FlowModel.of(flow) : FlowModel.of(spec, flow))
                     .withPreprocessing(ModelJson.preprocessing(root, source))
                     .withColumns(ModelJson.columns(root, "columns", source),
                             ModelJson.columns(root, "context_columns", source));
@@ -155,6 +156,20 @@ public final class ModelFile {
         }
         List<Transform> kept = steps.subList(0, steps.size() - 1);
         return new Flow(kept.size() == 1 ? kept.get(0) : new Composite(kept), flow.base());
+    }
+
+    /**
+     * Whether {@code flow} is a planar or radial preset saved before those presets' base became a location-scale
+     * {@link Affine}: its last step is the shift-scale one. Such a file loads exactly as trained, from its part tree,
+     * but without its preset label, since today's preset of that spec would have differently named parameters.
+     */
+    private static boolean shiftScaleVariationalBase(FlowSpec spec, Flow flow) {
+        if (!spec.kind().equals("planar") && !spec.kind().equals("radial")
+                || !(flow.transform() instanceof Composite)) {
+            return false;
+        }
+        List<Transform> steps = ((Composite) flow.transform()).steps();
+        return steps.get(steps.size() - 1) instanceof Affine a && a.isLearnable() && !a.isLocationScale();
     }
 
     private static Flow buildFlow(PartConfig config, String source) {

@@ -19,23 +19,29 @@ import org.flows4j.tensor.Tensor;
  * independent of {@code x}; the inverse {@code x_j = (y_j - shift_j) / scale_j} has log-det
  * {@code -sum_j log |scale_j|}.
  *
- * <p>Two kinds: {@link #learnable} holds trainable parameters {@code shift} and {@code logScale} with
+ * <p>Three kinds: {@link #learnable} holds trainable parameters {@code shift} and {@code logScale} with
  * {@code scale = exp(logScale) > 0} (so the log-det is simply {@code sum_j logScale_j}), starting at
- * the identity; {@link #fixed} holds the given {@code shift} and {@code scale} (either sign, never
- * zero) as buffers, saved in the state dict but not trained. Cost: {@code O(N D)} per direction.
+ * the identity; {@link #locationScale} holds trainable {@code loc} and {@code logScale} of the inverse
+ * map, {@code x_j = loc_j + exp(logScale_j) y_j}, so that forward is {@code y_j = (x_j - loc_j)
+ * exp(-logScale_j)} with log-det {@code -sum_j logScale_j} (put last in a flow over a standard normal, it
+ * makes the base the learnable {@code N(loc, diag(exp(2 logScale)))} with the gradients of that form);
+ * {@link #fixed} holds the given {@code shift} and {@code scale} (either sign, never zero) as buffers,
+ * saved in the state dict but not trained. Cost: {@code O(N D)} per direction.
  */
 public final class Affine extends Transform implements Part {
     private final Parameter shiftParam;
     private final Parameter logScaleParam;
     private final Tensor shiftBuffer;
     private final Tensor scaleBuffer;
+    private final boolean locationScale;
 
-    private Affine(int features, DType dtype) {
+    private Affine(int features, DType dtype, boolean locationScale) {
         super(features, 0);
-        this.shiftParam = registerParameter("shift", Tensor.zeros(dtype, features));
+        this.shiftParam = registerParameter(locationScale ? "loc" : "shift", Tensor.zeros(dtype, features));
         this.logScaleParam = registerParameter("logScale", Tensor.zeros(dtype, features));
         this.shiftBuffer = null;
         this.scaleBuffer = null;
+        this.locationScale = locationScale;
     }
 
     private Affine(Tensor shift, Tensor scale) {
@@ -44,11 +50,20 @@ public final class Affine extends Transform implements Part {
         this.logScaleParam = null;
         this.shiftBuffer = registerBuffer("shift", shift);
         this.scaleBuffer = registerBuffer("scale", scale);
+        this.locationScale = false;
     }
 
     /** A trainable affine map on {@code features} values, starting at the identity (shift 0, log-scale 0). */
     public static Affine learnable(int features, DType dtype) {
-        return new Affine(features, dtype);
+        return new Affine(features, dtype, false);
+    }
+
+    /**
+     * A trainable map in location-scale form on {@code features} values: parameters {@code loc} and
+     * {@code logScale} of the inverse {@code x = loc + exp(logScale) y}, starting at the identity (both 0).
+     */
+    public static Affine locationScale(int features, DType dtype) {
+        return new Affine(features, dtype, true);
     }
 
     /** A fixed float64 affine map {@code y = shift + scale * x}; see {@link #fixed(double[], double[], DType)}. */
@@ -85,6 +100,11 @@ public final class Affine extends Transform implements Part {
         return shiftParam != null;
     }
 
+    /** Whether the parameters are the inverse map's location and log-scale (see {@link #locationScale}). */
+    public boolean isLocationScale() {
+        return locationScale;
+    }
+
     private Variable shift() {
         return isLearnable() ? shiftParam.variable() : Variable.constant(shiftBuffer);
     }
@@ -103,23 +123,41 @@ public final class Affine extends Transform implements Part {
 
     @Override
     protected Transformed applyForward(Variable x, Variable context) {
+        if (locationScale) {
+            Variable logScale = logScaleParam.variable();
+            Variable y = ArithmeticOps.mul(ArithmeticOps.sub(x, shiftParam.variable()),
+                    ActivationOps.exp(ArithmeticOps.neg(logScale)));
+            return new Transformed(y, RowLogDet.repeat(ArithmeticOps.neg(ReduceOps.sum(logScale)), x.size(0),
+                    x.dtype()));
+        }
         Variable y = ArithmeticOps.add(ArithmeticOps.mul(x, scale()), shift());
         return new Transformed(y, RowLogDet.repeat(logAbsDet(), x.size(0), x.dtype()));
     }
 
     @Override
     protected Transformed applyInverse(Variable y, Variable context) {
+        if (locationScale) {
+            Variable logScale = logScaleParam.variable();
+            Variable x = ArithmeticOps.add(ArithmeticOps.mul(y, ActivationOps.exp(logScale)), shiftParam.variable());
+            return new Transformed(x, RowLogDet.repeat(ReduceOps.sum(logScale), y.size(0), y.dtype()));
+        }
         Variable x = ArithmeticOps.div(ArithmeticOps.sub(y, shift()), scale());
         return new Transformed(x, RowLogDet.repeat(ArithmeticOps.neg(logAbsDet()), y.size(0), y.dtype()));
     }
 
     /**
      * Type {@code affine}: {@code features}, {@code dtype}, {@code learnable} (parameters {@code shift},
-     * {@code logScale}; otherwise the buffers {@code shift}, {@code scale}).
+     * {@code logScale}; otherwise the buffers {@code shift}, {@code scale}) and, for the location-scale form only,
+     * {@code form = "location-scale"} (parameters {@code loc}, {@code logScale}); a config without {@code form},
+     * as written before that form existed, is the shift-scale one.
      */
     @Override
     public PartConfig describe() {
-        return PartConfig.of("affine").with("features", features()).with("dtype", Parts.dtypeOf(this))
+        PartConfig c = PartConfig.of("affine").with("features", features()).with("dtype", Parts.dtypeOf(this))
                 .with("learnable", shiftParam != null);
+        return locationScale ? c.with("form", LOCATION_SCALE) : c;
     }
+
+    /** The {@code form} value of the location-scale kind in a part config. */
+    public static final String LOCATION_SCALE = "location-scale";
 }

@@ -34,7 +34,7 @@ class VariationalPresetsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"planar", "radial"})
-    void sixteenStepsThenALearnableAffineByDefault(String kind) {
+    void sixteenStepsThenALocationScaleAffineByDefault(String kind) {
         FlowSpec spec = FlowSpec.defaults(kind, 2);
         assertEquals(16, spec.layers());
         List<Transform> steps = steps(Flows.build(spec));
@@ -43,7 +43,7 @@ class VariationalPresetsTest {
         for (int i = 0; i < 16; i++) {
             assertInstanceOf(step, steps.get(i), kind + " step " + i);
         }
-        assertTrue(((Affine) steps.get(16)).isLearnable());
+        assertTrue(((Affine) steps.get(16)).isLearnable() && ((Affine) steps.get(16)).isLocationScale());
         assertFalse(Presets.get(kind).takesContext());
         assertTrue(FlowSpec.VARIATIONAL_KINDS.contains(kind) && Presets.names().contains(kind));
     }

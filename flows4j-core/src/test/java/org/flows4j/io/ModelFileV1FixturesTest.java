@@ -2,15 +2,11 @@ package org.flows4j.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.URISyntaxException;
-import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,7 +54,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * files failed to load (both halves) or each moved its worst value by 4% to 100% (input bound, soft scale).
  */
 class ModelFileV1FixturesTest {
-    private static final String DIR = "fixtures/model-v1/";
     /** Release A: spec without the fit-quality fields. */
     private static final String RELEASE_A = "da68709";
     /** Release B: spec with dropout, conditioner, input_bound, both_halves and affine_scale. */
@@ -91,8 +86,8 @@ class ModelFileV1FixturesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("fixtures")
     void logProbMatchesTheReleaseThatWroteTheFile(String fixture) throws IOException {
-        FlowModel m = ModelFile.load(resource(fixture + ".flow"));
-        List<double[]> points = csv("points.csv");
+        FlowModel m = ModelFile.load(Fixtures.resource("model-v1/" + fixture + ".flow"));
+        List<double[]> points = Fixtures.csv("model-v1/points.csv");
         double[][] x = new double[points.size()][];
         double[][] context = m.contextFeatures() == 0 ? null : new double[points.size()][];
         for (int i = 0; i < x.length; i++) {
@@ -103,7 +98,7 @@ class ModelFileV1FixturesTest {
             }
         }
         double[] actual = m.logProb(x, context);
-        List<double[]> expected = csv(fixture + ".expected.csv");
+        List<double[]> expected = Fixtures.csv("model-v1/" + fixture + ".expected.csv");
         assertEquals(expected.size(), actual.length, fixture + ": rows");
         double rel = MatMul.vectorized() ? 0.0
                 : m.dtype() == DType.FLOAT32 ? SCALAR_FLOAT32_REL : SCALAR_FLOAT64_REL;
@@ -123,7 +118,7 @@ class ModelFileV1FixturesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("releaseA")
     void releaseASpecReadsAsTheArchitectureItWasTrainedWith(String fixture) throws IOException {
-        Path file = resource(fixture + ".flow");
+        Path file = Fixtures.resource("model-v1/" + fixture + ".flow");
         JsonNode spec = modelJson(file).get("spec");
         for (String field : LATER_FIELDS) {
             assertFalse(spec.has(field), fixture + ": release A wrote spec." + field);
@@ -139,33 +134,11 @@ class ModelFileV1FixturesTest {
     @Test
     void releaseBWroteEveryLaterField() throws IOException {
         for (String fixture : fixtures().filter(f -> f.startsWith(RELEASE_B + "/")).toList()) {
-            JsonNode spec = modelJson(resource(fixture + ".flow")).get("spec");
+            JsonNode spec = modelJson(Fixtures.resource("model-v1/" + fixture + ".flow")).get("spec");
             for (String field : LATER_FIELDS) {
                 assertTrue(spec.has(field), fixture + ": spec." + field + " missing");
             }
         }
-    }
-
-    private static Path resource(String name) {
-        URL url = ModelFileV1FixturesTest.class.getClassLoader().getResource(DIR + name);
-        assertNotNull(url, "missing test resource " + DIR + name);
-        try {
-            return Path.of(url.toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** The numeric rows of a CSV with a header line. */
-    private static List<double[]> csv(String name) throws IOException {
-        List<String> lines = Files.readAllLines(resource(name), StandardCharsets.UTF_8);
-        List<double[]> rows = new ArrayList<>();
-        for (String line : lines.subList(1, lines.size())) {
-            if (!line.isBlank()) {
-                rows.add(Arrays.stream(line.split(",")).mapToDouble(Double::parseDouble).toArray());
-            }
-        }
-        return rows;
     }
 
     private static JsonNode modelJson(Path file) throws IOException {

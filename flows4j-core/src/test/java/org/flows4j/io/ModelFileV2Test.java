@@ -19,9 +19,12 @@ import org.flows4j.flows.Flows;
 import org.flows4j.flows.UnregisteredIdentity;
 import org.flows4j.nn.Dropout;
 import org.flows4j.nn.Parameter;
+import org.flows4j.nn.PartConfig;
+import org.flows4j.nn.Parts;
 import org.flows4j.nn.UnregisteredPartException;
 import org.flows4j.tensor.DType;
 import org.flows4j.tensor.Rng;
+import org.flows4j.transform.Affine;
 import org.flows4j.transform.Composite;
 import org.flows4j.transform.ConditionerInput;
 import org.flows4j.transform.LULinear;
@@ -94,6 +97,31 @@ class ModelFileV2Test {
         FlowModel back = ModelFile.load(file);
         assertEquals(spec, back.spec().orElseThrow());
         assertArrayEquals(m.logProb(rows(), null), back.logProb(rows(), null));
+    }
+
+    @Test
+    void aPlanarPresetKeepsItsLocationScaleBaseAndSpec() throws IOException {
+        FlowSpec spec = FlowSpec.defaults("planar", 3).withLayers(2).withSeed(5);
+        Flow f = Flows.build(spec);
+        for (Parameter p : f.parameters().values()) {
+            p.value().set(0, 0.4);
+        }
+        FlowModel m = FlowModel.of(spec, f);
+        Path file = dir.resolve("planar.flow");
+        ModelFile.save(m, file);
+        FlowModel back = ModelFile.load(file);
+        assertEquals(spec, back.spec().orElseThrow());
+        List<Transform> steps = ((Composite) back.flow().transform()).steps();
+        assertTrue(((Affine) steps.get(steps.size() - 1)).isLocationScale());
+        assertArrayEquals(m.logProb(rows(), null), back.logProb(rows(), null));
+    }
+
+    @Test
+    void anUnknownAffineFormIsRefusedNamingIt() {
+        PartConfig c = Affine.locationScale(2, DType.FLOAT32).describe().with("form", "scale-first");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Parts.build(c, Affine.class));
+        assertTrue(e.getMessage().contains("'scale-first'") && e.getMessage().contains("location-scale"),
+                e.getMessage());
     }
 
     @Test

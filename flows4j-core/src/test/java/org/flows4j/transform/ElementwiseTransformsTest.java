@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import org.flows4j.check.CheckReport;
 import org.flows4j.check.TransformChecker;
 import org.flows4j.tensor.DType;
+import org.flows4j.tensor.Tensor;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,6 +36,7 @@ class ElementwiseTransformsTest {
                 Named.of("LeakyReLU slope=0.3", new LeakyReLU(3, 0.3)),
                 Named.of("LeakyReLU slope=2.5", new LeakyReLU(4, 2.5)),
                 Named.of("Affine learnable", Affine.learnable(3, DType.FLOAT64)),
+                Named.of("Affine location-scale", Affine.locationScale(3, DType.FLOAT64)),
                 Named.of("Affine fixed", Affine.fixed(new double[] {1, -2, 0.5}, new double[] {2, -0.25, 7})));
     }
 
@@ -43,6 +45,30 @@ class ElementwiseTransformsTest {
     void passesTheChecker(Transform t) {
         CheckReport r = new TransformChecker().parameterNoise(0.3).check(t);
         assertTrue(r.passed(), r::toString);
+    }
+
+    @Test
+    void locationScaleAffineIsTheInverseOfLocPlusScaleTimesZ() {
+        Affine a = Affine.locationScale(3, DType.FLOAT64);
+        double[] loc = {0.5, -1.0, 2.0};
+        double[] logScale = {0.3, -0.7, 0.0};
+        a.loadStateDict(java.util.Map.of("loc", Tensor.of(loc, 3), "logScale", Tensor.of(logScale, 3)));
+        Transformed y = forward(a, REALS);
+        Transformed back = inverse(a, REALS);
+        for (int i = 0; i < REALS.length; i++) {
+            double logDet = 0;
+            for (int j = 0; j < 3; j++) {
+                double x = REALS[i][j];
+                assertEquals((x - loc[j]) / Math.exp(logScale[j]), y.output().value().get(i * 3 + j), TOL);
+                assertEquals(loc[j] + Math.exp(logScale[j]) * x, back.output().value().get(i * 3 + j), TOL);
+                logDet -= logScale[j];
+            }
+            assertEquals(logDet, y.logDet().value().get(i), TOL);
+            assertEquals(-logDet, back.logDet().value().get(i), TOL);
+        }
+        assertTrue(a.isLearnable() && a.isLocationScale());
+        assertEquals(java.util.Set.of("loc", "logScale"), a.stateDict().keySet());
+        assertFalse(Affine.learnable(3, DType.FLOAT64).isLocationScale());
     }
 
     @Test
