@@ -72,6 +72,11 @@ public final class BenchCommand implements Callable<Integer> {
             + "a third of it before logProb and sampling (default: ${DEFAULT-VALUE})")
     private double warmupSeconds;
 
+    @Option(names = "--classic", description = "Build realnvp, maf and nsf as the first release did (classic coupling, "
+            + "conditioner inputs not squashed, tanh log-scale): the work per step of the builds before the fit-quality "
+            + "changes, to compare a build with them at equal work.")
+    private boolean classic;
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
@@ -87,7 +92,7 @@ public final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         for (String m : models) {
             FlowBench.Result r = new FlowBench(m, dim, levels, layers, hidden, batch, evalBatch, type, trainSteps,
-                    warmupSeconds, shards).run();
+                    warmupSeconds, shards, classic).run();
             out.println(r.toJson(threads));
             out.flush();
         }

@@ -26,6 +26,7 @@ import org.flows4j.train.ShardedLoss;
  * {@code nsf-ar} (spline MADE). The image models {@code glow} and {@code realnvp-image} run on 1x28x28 rows
  * (Fashion-MNIST's shape) with {@code levels} levels, {@code layers} steps per level and {@code hidden}
  * channels in each convolutional conditioner; their rows are uniform in [0, 1), like dequantized pixels.
+ * With {@code classic} the tabular presets are built as the first release built them ({@link #classic}).
  *
  * <ul>
  *   <li>{@code train_steps_per_s = 1 / median(t_step)} over the timed steps, one step being
@@ -80,10 +81,11 @@ final class FlowBench {
     }
 
     FlowBench(String model, int dim, int levels, int layers, int hidden, int batch, int evalBatch, DType dtype, int trainSteps,
-              double warmupSeconds, int shards) {
+              double warmupSeconds, int shards, boolean classic) {
         this.model = model;
-        this.spec = specFor(model, dim, levels).withLayers(layers).withHidden(hidden, hidden).withSpline(8, 3.0)
+        FlowSpec s = specFor(model, dim, levels).withLayers(layers).withHidden(hidden, hidden).withSpline(8, 3.0)
                 .withDtype(dtype);
+        this.spec = classic && s.image() == null ? classic(s) : s;
         this.batch = batch;
         this.evalBatch = evalBatch;
         this.trainSteps = trainSteps;
@@ -104,6 +106,14 @@ final class FlowBench {
                     + BenchCommand.MODELS + " or " + BenchCommand.IMAGE_MODELS);
         }
         return FlowSpec.defaults(model, dim);
+    }
+
+    /**
+     * {@code spec} as the first release built it: classic coupling (the pass-through half unchanged), conditioner
+     * inputs read as they are, the {@code tanh} log-scale. The affine kinds keep their final {@code LogTails}.
+     */
+    static FlowSpec classic(FlowSpec spec) {
+        return spec.withBothHalves(false).withInputBound(0).withAffineScale("tanh");
     }
 
     Result run() {

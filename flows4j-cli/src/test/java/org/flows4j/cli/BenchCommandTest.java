@@ -102,6 +102,15 @@ class BenchCommandTest {
     }
 
     @Test
+    void classicBuildsTheFirstReleasesCouplingWithoutThePassThroughParameters() {
+        assertEquals(0, Main.run("bench", "--model", "realnvp", "--dim", "2", "--layers", "1", "--hidden", "3",
+                "--batch", "4", "--eval-batch", "4", "--threads", "1", "--warmup-seconds", "0", "--classic"));
+        // The same coupling as paramsCountTheFlowsWeights without the pass-through feature's free scale and shift.
+        long expected = (1 * 3 + 3) + (3 * 3 + 3) + (3 * 2 + 2);
+        assertEquals(String.valueOf(expected), parse(lines(out).get(0)).get("params"));
+    }
+
+    @Test
     void unknownModelPrintsOneLineAndExitsTwo() {
         assertEquals(2, Main.run("bench", "--model", "flowy"));
         assertBadInput("flowy");
