@@ -84,6 +84,47 @@ class FitBenchCommandTest {
     }
 
     @Test
+    void seedsRunsEachFlowPerSeedAndSummarizesTheRuns() throws IOException {
+        Path csv = dir.resolve("ring.csv");
+        StringBuilder sb = new StringBuilder("a,b\n");
+        for (int i = 0; i < 400; i++) {
+            double t = 2.399963 * i;
+            sb.append(Math.cos(t) + 0.1 * Math.sin(7.1 * i)).append(',').append(Math.sin(t) + 0.1 * Math.cos(5.3 * i))
+                    .append('\n');
+        }
+        Files.writeString(csv, sb.toString());
+        Path models = dir.resolve("seeded");
+        CliEndToEndTest.Run r = CliEndToEndTest.run("fit-bench", "--train", csv.toString(), "--test", csv.toString(),
+                "--flows", "realnvp", "--epochs", "2", "--hidden", "8,8", "--layers", "2", "--threads", "1",
+                "--seed", "5", "--seeds", "3", "--models", models.toString());
+        assertEquals(0, r.code(), r.err());
+        String[] out = r.out().trim().split("\n");
+        assertEquals(4, out.length, r.out());
+        double[] nll = new double[3];
+        for (int i = 0; i < 3; i++) {
+            JsonNode j = new ObjectMapper().readTree(out[i]);
+            assertEquals(5 + i, j.get("seed").asInt());
+            nll[i] = j.get("test_nll").asDouble();
+            assertTrue(Files.exists(models.resolve("realnvp-seed" + (5 + i) + ".flow")));
+        }
+        assertTrue(nll[0] != nll[1] && nll[1] != nll[2], "each seed is its own run: " + r.out());
+        JsonNode s = new ObjectMapper().readTree(out[3]);
+        double mean = (nll[0] + nll[1] + nll[2]) / 3;
+        double sd = Math.sqrt(((nll[0] - mean) * (nll[0] - mean) + (nll[1] - mean) * (nll[1] - mean)
+                + (nll[2] - mean) * (nll[2] - mean)) / 2);
+        assertEquals(3, s.get("seeds").asInt());
+        assertEquals(mean, s.get("mean_test_nll").asDouble(), 1e-12 * Math.max(1, Math.abs(mean)));
+        assertEquals(sd, s.get("sd_test_nll").asDouble(), 1e-12 * Math.max(1, sd));
+        assertEquals(sd / Math.sqrt(3), s.get("mean_test_nll_stderr").asDouble(), 1e-12 * Math.max(1, sd));
+        assertEquals(Math.min(nll[0], Math.min(nll[1], nll[2])), s.get("best_test_nll").asDouble());
+        assertEquals(Math.max(nll[0], Math.max(nll[1], nll[2])), s.get("worst_test_nll").asDouble());
+        CliEndToEndTest.Run bad = CliEndToEndTest.run("fit-bench", "--train", csv.toString(), "--test", csv.toString(),
+                "--seeds", "0");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--seeds") && bad.err().lines().count() == 1, bad.err());
+    }
+
+    @Test
     void anUnknownDataSetIsOneLineAndExitCodeTwo() {
         CliEndToEndTest.Run r = CliEndToEndTest.run("data", "mnist", "--out", dir.toString());
         assertEquals(2, r.code());
