@@ -29,6 +29,9 @@ import org.flows4j.tensor.Tensor;
  * saved in the state dict but not trained. Cost: {@code O(N D)} per direction.
  */
 public final class Affine extends Transform implements Part {
+    /** The {@code form} value of the location-scale kind in a part config. */
+    public static final String LOCATION_SCALE = "location-scale";
+
     private final Parameter shiftParam;
     private final Parameter logScaleParam;
     private final Tensor shiftBuffer;
@@ -157,7 +160,4 @@ public final class Affine extends Transform implements Part {
                 .with("learnable", shiftParam != null);
         return locationScale ? c.with("form", LOCATION_SCALE) : c;
     }
-
-    /** The {@code form} value of the location-scale kind in a part config. */
-    public static final String LOCATION_SCALE = "location-scale";
 }
