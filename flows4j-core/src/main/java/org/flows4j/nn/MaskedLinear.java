@@ -5,7 +5,7 @@ import org.flows4j.autodiff.ArithmeticOps;
 import org.flows4j.autodiff.LinalgOps;
 import org.flows4j.autodiff.Variable;
 import org.flows4j.tensor.DType;
-import org.flows4j.tensor.kernel.Elementwise;
+import org.flows4j.tensor.kernel.BinaryKernels;
 import org.flows4j.tensor.Rng;
 import org.flows4j.tensor.Shape;
 import org.flows4j.tensor.ShapeMismatchException;
@@ -95,7 +95,7 @@ public final class MaskedLinear extends Module {
      * {@link #forward}); MADE uses it for hidden layers when gradients are off.
      */
     Tensor evaluateInto(Tensor x, Activation act, Tensor out) {
-        Tensor masked = Elementwise.zip(weight.value(), mask, (w, m) -> w * m, "MaskedLinear");
+        Tensor masked = BinaryKernels.zip(weight.value(), mask, BinaryKernels.Op.MUL, "MaskedLinear");
         return LinalgOps.linearInto(x, masked, bias.value(), act, out);
     }
 
